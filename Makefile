@@ -1,0 +1,45 @@
+# ClerkDesk — the two commands are `make run` and `make test`; see README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEPS   := $(VENV)/.deps-installed
+
+.PHONY: run test lint typecheck pytest bench screenshots forms system-deps clean demo
+
+run: $(DEPS)
+	$(BIN)/clerkdesk
+
+test: $(DEPS) lint typecheck pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes; the stamp keeps `make run` fast afterwards.
+$(DEPS): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Debian packages some targets need (Xvfb for real screenshots). Installs only what is missing,
+# and only as root; otherwise prints the apt-get line to run.
+system-deps:
+	@bash .ci/system-deps
+
+lint: $(DEPS)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(DEPS)
+	$(BIN)/mypy
+
+pytest: $(DEPS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+bench: $(DEPS)
+	$(BIN)/python -m bench
+
+demo: $(DEPS)
+	$(BIN)/clerkdesk demo --ledger demo/desk.ledger
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info
