@@ -1,0 +1,83 @@
+"""Typed errors. Each carries one clear, user-facing line (Chinese first, English after a
+slash where an administrator reads it in a terminal). The CLI and the GUI turn them into a
+message and an exit code at the edge; nothing below the edge prints."""
+
+from __future__ import annotations
+
+
+class ClerkDeskError(Exception):
+    """Base of every error the user is meant to read. `str(err)` is the message."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AuthenticationFailed(ClerkDeskError):
+    exit_code = 3
+
+
+class WrongPassphrase(AuthenticationFailed):
+    pass
+
+
+class UnknownUser(AuthenticationFailed):
+    pass
+
+
+class TryLater(AuthenticationFailed):
+    """Too many wrong passphrases: the next attempt is only accepted after a delay."""
+
+    def __init__(self, message: str, wait_seconds: float) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+class WrongRecoveryKey(AuthenticationFailed):
+    pass
+
+
+class IntegrityFailure(ClerkDeskError):
+    """The ledger's hash chain or projections do not match; `seq` is the first bad event."""
+
+    exit_code = 5
+
+    def __init__(self, message: str, seq: int | None = None) -> None:
+        super().__init__(message)
+        self.seq = seq
+
+
+class LedgerProblem(ClerkDeskError):
+    """The file cannot be used as it is: missing, damaged, foreign, too new, unwritable."""
+
+    exit_code = 6
+
+
+class LedgerMissing(LedgerProblem):
+    pass
+
+
+class LedgerExists(LedgerProblem):
+    pass
+
+
+class NotALedger(LedgerProblem):
+    pass
+
+
+class LedgerDamaged(LedgerProblem):
+    pass
+
+
+class LedgerTooNew(LedgerProblem):
+    pass
+
+
+class KeysMissing(LedgerProblem):
+    pass
+
+
+class StorageError(LedgerProblem):
+    pass
