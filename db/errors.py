@@ -39,6 +39,10 @@ class WrongRecoveryKey(AuthenticationFailed):
     pass
 
 
+class WeakPassphrase(ClerkDeskError):
+    exit_code = 2
+
+
 class IntegrityFailure(ClerkDeskError):
     """The ledger's hash chain or projections do not match; `seq` is the first bad event."""
 

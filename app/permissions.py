@@ -1,0 +1,44 @@
+"""Who may do what. Enforced here, in the application layer, so a hidden button is never
+the only guard (DESIGN §4)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    DIRECTOR = "director"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {Role.CLERK: "窗口人员", Role.DIRECTOR: "中心负责人", Role.ADMIN: "系统管理员"}
+
+_ALL = frozenset(Role)
+
+# action -> roles allowed. Actions are named by what they change, not by screen.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "ledger.verify": _ALL,
+    "ledger.backup": frozenset({Role.DIRECTOR, Role.ADMIN}),
+    "ledger.rekey": frozenset({Role.ADMIN}),
+    "staff.manage": frozenset({Role.ADMIN}),
+}
+
+
+def allowed(role: Role, action: str) -> bool:
+    return role in PERMISSIONS[action]
+
+
+def require(role: Role, action: str) -> None:
+    if not allowed(role, action):
+        who = "、".join(r.label for r in Role if r in PERMISSIONS[action])
+        raise PermissionDenied(
+            f"此操作需要{who}权限（当前为{role.label}） / this needs the role "
+            f"{'/'.join(sorted(PERMISSIONS[action]))}, you are {role}"
+        )

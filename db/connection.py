@@ -1,0 +1,113 @@
+"""Opening the encrypted ledger file.
+
+The key is a raw 256-bit key (never a passphrase: the passphrase only unwraps it, see
+`db.keys`), so SQLCipher skips its own PBKDF2 and an open costs milliseconds. Cipher
+settings are pinned explicitly: a future SQLCipher with other defaults must still open
+every ledger ever written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from db.errors import LedgerDamaged, StorageError
+from db.sqlite import Connection, DatabaseError, dbapi2
+
+KEY_BYTES = 32
+
+# SQLCipher 4 defaults, written down so they never drift with a library upgrade.
+CIPHER_SETTINGS: dict[str, str | int] = {
+    "cipher_page_size": 4096,
+    "kdf_iter": 256000,
+    "cipher_hmac_algorithm": "HMAC_SHA512",
+    "cipher_kdf_algorithm": "PBKDF2_HMAC_SHA512",
+}
+
+
+def _key_pragma(key: bytes) -> str:
+    if len(key) != KEY_BYTES:
+        raise ValueError("ledger key must be 32 bytes")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def _apply_cipher(conn: Connection, key: bytes) -> None:
+    conn.execute("PRAGMA cipher_log_level = NONE")  # SQLCipher would print hmac errors to stderr
+    conn.execute(_key_pragma(key))
+    for name, value in CIPHER_SETTINGS.items():
+        conn.execute(f"PRAGMA {name} = {value}")
+
+
+def open_encrypted(path: Path, key: bytes) -> Connection:
+    """Open (or create) the SQLCipher file at `path` with `key`.
+
+    Raises `LedgerDamaged` when the key does not decrypt the file: callers that verified the
+    key beforehand (key check value) know the file is damaged, others re-raise as they see fit.
+    The connection is in autocommit mode; write through `transaction()`.
+    """
+    try:
+        conn = dbapi2.connect(str(path), isolation_level=None, check_same_thread=False)
+    except DatabaseError as exc:
+        raise StorageError(f"无法打开台账文件 {path} / cannot open the ledger file: {exc}") from exc
+    try:
+        _apply_cipher(conn, key)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        # Durability over speed: a case the screen said was saved survives a power cut.
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        # Sorts and temp tables stay in memory: nothing personal in plaintext temp files.
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA secure_delete = ON")
+    except DatabaseError as exc:
+        conn.close()
+        raise LedgerDamaged(
+            f"台账文件无法解密或已损坏：{path} / the ledger file cannot be decrypted or is damaged"
+        ) from exc
+    conn.row_factory = dbapi2.Row
+    return conn
+
+
+@contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """One write transaction; the database lock is taken up front so a writer never fails
+    half-way on a busy database. Rolls back on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in `path` durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a small file so that readers see the old or the new content, never half."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"无法写入 {path}：{exc.strerror} / cannot write {path}") from exc
+    fsync_dir(path.parent)
