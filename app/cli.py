@@ -1,0 +1,383 @@
+"""`clerkdesk` command line: for administrators and scripts (DESIGN §9).
+
+Passphrases never come from argv: a prompt on a terminal, `--passphrase-stdin` (one per
+line, in the order the command's help gives), or the environment variables
+CLERKDESK_PASSPHRASE (the acting user's), CLERKDESK_NEW_PASSPHRASE (a new one) and
+CLERKDESK_RECOVERY_KEY. Errors are one line on stderr; exit codes are in EXIT_CODES.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from app import desk as desk_service
+from app import staff
+from app.errors import InvalidInput
+from db import backup as db_backup
+from db import store
+from db.errors import ClerkDeskError, IntegrityFailure
+
+EXIT_CODES = {
+    0: "success",
+    1: "unexpected internal error (set CLERKDESK_DEBUG=1 for the traceback)",
+    2: "usage error or invalid input",
+    3: "authentication failed (wrong passphrase, unknown user, wrong recovery key, delay)",
+    4: "refused by the desk rules or by the user's role",
+    5: "integrity failure: the ledger does not verify",
+    6: "ledger file problem: missing, damaged, foreign, too new, exists, unwritable",
+    7: "not found",
+}
+
+ENV_PASSPHRASE = "CLERKDESK_PASSPHRASE"
+ENV_NEW_PASSPHRASE = "CLERKDESK_NEW_PASSPHRASE"
+ENV_RECOVERY_KEY = "CLERKDESK_RECOVERY_KEY"
+
+
+class UsageError(ClerkDeskError):
+    exit_code = 2
+
+
+class Secrets:
+    """Where the command's secrets come from, in a fixed order per command."""
+
+    def __init__(self, from_stdin: bool, stdin: TextIO, interactive: bool) -> None:
+        self._lines: Iterator[str] | None = iter(stdin) if from_stdin else None
+        self._interactive = interactive
+
+    def _next_line(self, what: str) -> str:
+        assert self._lines is not None
+        try:
+            return next(self._lines).rstrip("\r\n")
+        except StopIteration:
+            raise UsageError(f"标准输入中缺少{what} / {what}: missing line on stdin") from None
+
+    def _get(self, env: str, what: str, prompt: str, confirm: bool) -> str:
+        if self._lines is not None:
+            return self._next_line(what)
+        value = os.environ.get(env)
+        if value is not None:
+            return value
+        if not self._interactive:
+            raise UsageError(
+                f"需要{what}：请在终端运行，或用 --passphrase-stdin 或环境变量 {env} 提供 / "
+                f"{what} needed: run on a terminal, or use --passphrase-stdin or {env}"
+            )
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("再输入一次 / again: ") != first:
+            raise UsageError("两次输入不一致 / the two entries differ")
+        return first
+
+    def current(self, username: str) -> str:
+        return self._get(ENV_PASSPHRASE, "口令", f"{username} 的口令 / passphrase: ", False)
+
+    def new(self, username: str) -> str:
+        return self._get(
+            ENV_NEW_PASSPHRASE, "新口令", f"{username} 的新口令 / new passphrase: ", True
+        )
+
+    def first(self, username: str) -> str:
+        """The passphrase of an account being created by this very command (init)."""
+        return self._get(ENV_PASSPHRASE, "口令", f"为 {username} 设置口令 / passphrase: ", True)
+
+    def recovery_key(self) -> str:
+        return self._get(ENV_RECOVERY_KEY, "恢复密钥", "恢复密钥 / recovery key: ", False)
+
+
+# -- output -------------------------------------------------------------------------------------
+
+
+def emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+    else:
+        print(text)
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def _secrets(args: argparse.Namespace) -> Secrets:
+    return Secrets(args.passphrase_stdin, sys.stdin, sys.stdin.isatty())
+
+
+def _open(args: argparse.Namespace, secrets: Secrets) -> desk_service.Desk:
+    return desk_service.open_desk(args.ledger, args.user, secrets.current(args.user))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    secrets = _secrets(args)
+    admin = staff.check_username(args.admin)
+    desk, recovery = desk_service.set_up(
+        args.ledger,
+        centre_code=args.center_code,
+        centre_name=args.center_name,
+        desk_no=args.desk,
+        admin_username=admin,
+        admin_display_name=args.admin_name or admin,
+        passphrase=secrets.first(admin),
+    )
+    profile = desk.profile()
+    desk.close()
+    print(f"已创建台账 {args.ledger}：{profile.centre_name}（{profile.desk_id}），管理员 {admin}")
+    print()
+    print("恢复密钥 / RECOVERY KEY — 只显示这一次，请抄写或打印后交中心负责人存入保险柜：")
+    print(f"    {recovery}")
+    print("丢失所有口令或密钥文件时，凭它和台账文件即可打开台账。")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    desk = _open(args, _secrets(args))
+    try:
+        report = desk_service.verify_desk(desk)
+    finally:
+        desk.close()
+    data = {
+        "ok": report.ok,
+        "events": report.events,
+        "head_seq": report.head_seq,
+        "head_hash": report.head_hash,
+        "first_bad_seq": report.first_bad_seq,
+        "problem": report.problem,
+    }
+    if report.ok:
+        emit(args, data, f"台账完好 / intact: {report.events} events, head {report.head_hash}")
+        return 0
+    if args.json:
+        emit(args, data, "")
+    raise IntegrityFailure(
+        f"台账校验失败 / verification failed: {report.problem}"
+        + (f" (first bad event #{report.first_bad_seq})" if report.first_bad_seq else ""),
+        report.first_bad_seq,
+    )
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    desk = _open(args, _secrets(args))
+    try:
+        manifest = desk_service.backup_desk(desk, args.out)
+    finally:
+        desk.close()
+    print(f"备份完成并已校验 / backup written and verified: {args.out}")
+    print(db_backup.manifest_summary(manifest))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    manifest = db_backup.restore(args.source, args.ledger, force=args.force)
+    print(f"已恢复到 {args.ledger} / restored: {db_backup.manifest_summary(manifest)}")
+    print("请用 clerkdesk verify 校验恢复后的台账 / run clerkdesk verify on it")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    secrets = _secrets(args)
+    old = secrets.current(args.user)
+    new = secrets.new(args.user)
+    desk = desk_service.open_desk(args.ledger, args.user, old)
+    try:
+        store.change_passphrase(args.ledger, args.user, old, new)
+        staff.record_passphrase_changed(desk)
+    finally:
+        desk.close()
+    print(f"已修改 {args.user} 的口令 / passphrase changed")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    secrets = _secrets(args)
+    desk = _open(args, secrets)
+    try:
+        new_name = staff.check_username(args.username)
+        member = staff.add_account(
+            desk, new_name, args.name or new_name, args.role, secrets.new(new_name)
+        )
+    finally:
+        desk.close()
+    print(f"已添加账号 {member.username}（{member.display_name}，{member.role.label}）")
+    return 0
+
+
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    desk = _open(args, _secrets(args))
+    try:
+        staff.deactivate_account(desk, args.username)
+    finally:
+        desk.close()
+    print(f"已停用账号 {args.username}，其口令不再能打开台账 / account deactivated")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    desk = _open(args, _secrets(args))
+    try:
+        members = staff.list_staff(desk.conn)
+    finally:
+        desk.close()
+    rows = [
+        {"username": m.username, "name": m.display_name, "role": m.role.value, "active": m.active}
+        for m in members
+    ]
+    lines = [
+        f"{m.username:<16} {m.display_name:<10} {m.role.label:<6} {'在用' if m.active else '停用'}"
+        for m in members
+    ]
+    emit(args, rows, "\n".join(lines))
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    desk = _open(args, _secrets(args))
+
+    def show(recovery: str) -> None:
+        print("新的恢复密钥 / NEW RECOVERY KEY — 只显示这一次，旧恢复密钥此后只能打开旧备份：")
+        print(f"    {recovery}", flush=True)
+
+    try:
+        desk_service.rotate_key(desk, show)
+    finally:
+        desk.close()
+    print("台账密钥已轮换，所有账号口令不变 / ledger key rotated; passphrases unchanged")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    secrets = _secrets(args)
+    recovery = secrets.recovery_key()
+    username = staff.check_username(args.user)
+    desk = desk_service.recover_account(args.ledger, recovery, username, secrets.new(username))
+    desk.close()
+    print(f"已用恢复密钥为 {username} 设置新口令 / new passphrase set with the recovery key")
+    return 0
+
+
+def cmd_gui_hint(args: argparse.Namespace) -> int:  # pragma: no cover - placeholder
+    raise UsageError("图形界面请直接运行 clerkdesk / run clerkdesk without arguments for the GUI")
+
+
+# -- parser ---------------------------------------------------------------------------------------
+
+
+def _add_common(p: argparse.ArgumentParser, *, user: bool = True, json_out: bool = False) -> None:
+    p.add_argument("--ledger", type=Path, required=True, help="path of the ledger file")
+    if user:
+        p.add_argument("--user", required=True, help="your user name")
+    p.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help="read passphrases from standard input, one per line",
+    )
+    if json_out:
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    exit_help = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
+    parser = argparse.ArgumentParser(
+        prog="clerkdesk",
+        description="ClerkDesk 便民窗口台账 — command line. Without a command, the desk opens.",
+        epilog=f"exit codes:\n{exit_help}\n\npassphrases: prompt, --passphrase-stdin, or "
+        f"{ENV_PASSPHRASE} / {ENV_NEW_PASSPHRASE} / {ENV_RECOVERY_KEY}; never argv.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create a new desk ledger and its admin account")
+    p.add_argument("--ledger", type=Path, required=True)
+    p.add_argument("--center-code", required=True, help="9-digit division code, e.g. 510421100")
+    p.add_argument("--center-name", required=True, help="e.g. 攀莲镇便民服务中心")
+    p.add_argument("--admin", required=True, help="user name of the first (admin) account")
+    p.add_argument("--admin-name", help="the admin's display name (姓名)")
+    p.add_argument("--desk", type=int, default=1, help="desk number within the centre (1-99)")
+    p.add_argument("--passphrase-stdin", action="store_true", help="admin passphrase on stdin")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("verify", help="check the hash chain and the projections")
+    _add_common(p, json_out=True)
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("backup", help="write an encrypted, verified backup")
+    _add_common(p)
+    p.add_argument("--out", type=Path, required=True, help="backup file to create")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="put a backup in place as a ledger")
+    p.add_argument("--from", dest="source", type=Path, required=True, help="backup file")
+    p.add_argument("--ledger", type=Path, required=True, help="ledger file to create")
+    p.add_argument("--force", action="store_true", help="replace (and keep aside) an existing one")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("passwd", help="change your passphrase (stdin: old, new)")
+    _add_common(p)
+    p.set_defaults(func=cmd_passwd)
+
+    p = sub.add_parser("user", help="staff accounts")
+    user_sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    q = user_sub.add_parser("add", help="add an account (stdin: your passphrase, then theirs)")
+    _add_common(q)
+    q.add_argument("username")
+    q.add_argument("--name", help="display name (姓名)")
+    q.add_argument("--role", required=True, choices=["clerk", "director", "admin"])
+    q.set_defaults(func=cmd_user_add)
+    q = user_sub.add_parser("remove", help="deactivate an account and remove its key slot")
+    _add_common(q)
+    q.add_argument("username")
+    q.set_defaults(func=cmd_user_remove)
+    q = user_sub.add_parser("list", help="list accounts")
+    _add_common(q, json_out=True)
+    q.set_defaults(func=cmd_user_list)
+
+    p = sub.add_parser("rekey", help="rotate the ledger key; prints a new recovery key")
+    _add_common(p)
+    p.set_defaults(func=cmd_rekey)
+
+    p = sub.add_parser(
+        "recover", help="set a director/admin passphrase with the recovery key (stdin: key, new)"
+    )
+    _add_common(p)
+    p.set_defaults(func=cmd_recover)
+    return parser
+
+
+def fail(message: str, code: int) -> NoReturn:
+    print(f"clerkdesk: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def run(argv: Sequence[str], gui: Callable[[], int] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    if args.command is None:
+        if gui is None:
+            parser.print_help()
+            return 2
+        return gui()
+    try:
+        result: int = args.func(args)
+        return result
+    except InvalidInput as exc:
+        fail(f"{exc.field}: {exc.message}", exc.exit_code)
+    except ClerkDeskError as exc:
+        fail(exc.message, exc.exit_code)
+    except KeyboardInterrupt:
+        fail("已取消 / cancelled", 130)
+    except Exception as exc:  # the edge: one line, never a traceback unless asked for
+        if os.environ.get("CLERKDESK_DEBUG"):
+            traceback.print_exc()
+        fail(f"内部错误 / internal error: {type(exc).__name__}", 1)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(sys.argv[1:] if argv is None else argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
