@@ -9,17 +9,24 @@ CLERKDESK_RECOVERY_KEY. Errors are one line on stderr; exit codes are in EXIT_CO
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import NoReturn
 
+from app import cli_cases, staff
 from app import desk as desk_service
-from app import staff
+from app.cli_common import (
+    ENV_NEW_PASSPHRASE,
+    ENV_PASSPHRASE,
+    ENV_RECOVERY_KEY,
+    add_common,
+    emit,
+    open_from_args,
+    secrets_for,
+)
 from app.errors import InvalidInput
 from db import backup as db_backup
 from db import store
@@ -36,84 +43,12 @@ EXIT_CODES = {
     7: "not found",
 }
 
-ENV_PASSPHRASE = "CLERKDESK_PASSPHRASE"
-ENV_NEW_PASSPHRASE = "CLERKDESK_NEW_PASSPHRASE"
-ENV_RECOVERY_KEY = "CLERKDESK_RECOVERY_KEY"
-
-
-class UsageError(ClerkDeskError):
-    exit_code = 2
-
-
-class Secrets:
-    """Where the command's secrets come from, in a fixed order per command."""
-
-    def __init__(self, from_stdin: bool, stdin: TextIO, interactive: bool) -> None:
-        self._lines: Iterator[str] | None = iter(stdin) if from_stdin else None
-        self._interactive = interactive
-
-    def _next_line(self, what: str) -> str:
-        assert self._lines is not None
-        try:
-            return next(self._lines).rstrip("\r\n")
-        except StopIteration:
-            raise UsageError(f"标准输入中缺少{what} / {what}: missing line on stdin") from None
-
-    def _get(self, env: str, what: str, prompt: str, confirm: bool) -> str:
-        if self._lines is not None:
-            return self._next_line(what)
-        value = os.environ.get(env)
-        if value is not None:
-            return value
-        if not self._interactive:
-            raise UsageError(
-                f"需要{what}：请在终端运行，或用 --passphrase-stdin 或环境变量 {env} 提供 / "
-                f"{what} needed: run on a terminal, or use --passphrase-stdin or {env}"
-            )
-        first = getpass.getpass(prompt)
-        if confirm and getpass.getpass("再输入一次 / again: ") != first:
-            raise UsageError("两次输入不一致 / the two entries differ")
-        return first
-
-    def current(self, username: str) -> str:
-        return self._get(ENV_PASSPHRASE, "口令", f"{username} 的口令 / passphrase: ", False)
-
-    def new(self, username: str) -> str:
-        return self._get(
-            ENV_NEW_PASSPHRASE, "新口令", f"{username} 的新口令 / new passphrase: ", True
-        )
-
-    def first(self, username: str) -> str:
-        """The passphrase of an account being created by this very command (init)."""
-        return self._get(ENV_PASSPHRASE, "口令", f"为 {username} 设置口令 / passphrase: ", True)
-
-    def recovery_key(self) -> str:
-        return self._get(ENV_RECOVERY_KEY, "恢复密钥", "恢复密钥 / recovery key: ", False)
-
-
-# -- output -------------------------------------------------------------------------------------
-
-
-def emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
-    else:
-        print(text)
-
 
 # -- commands ----------------------------------------------------------------------------------
 
 
-def _secrets(args: argparse.Namespace) -> Secrets:
-    return Secrets(args.passphrase_stdin, sys.stdin, sys.stdin.isatty())
-
-
-def _open(args: argparse.Namespace, secrets: Secrets) -> desk_service.Desk:
-    return desk_service.open_desk(args.ledger, args.user, secrets.current(args.user))
-
-
 def cmd_init(args: argparse.Namespace) -> int:
-    secrets = _secrets(args)
+    secrets = secrets_for(args)
     admin = staff.check_username(args.admin)
     desk, recovery = desk_service.set_up(
         args.ledger,
@@ -135,7 +70,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    desk = _open(args, _secrets(args))
+    desk = open_from_args(args, secrets_for(args))
     try:
         report = desk_service.verify_desk(desk)
     finally:
@@ -161,7 +96,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    desk = _open(args, _secrets(args))
+    desk = open_from_args(args, secrets_for(args))
     try:
         manifest = desk_service.backup_desk(desk, args.out)
     finally:
@@ -179,7 +114,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    secrets = _secrets(args)
+    secrets = secrets_for(args)
     old = secrets.current(args.user)
     new = secrets.new(args.user)
     desk = desk_service.open_desk(args.ledger, args.user, old)
@@ -193,8 +128,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    secrets = _secrets(args)
-    desk = _open(args, secrets)
+    secrets = secrets_for(args)
+    desk = open_from_args(args, secrets)
     try:
         new_name = staff.check_username(args.username)
         member = staff.add_account(
@@ -207,7 +142,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
-    desk = _open(args, _secrets(args))
+    desk = open_from_args(args, secrets_for(args))
     try:
         staff.deactivate_account(desk, args.username)
     finally:
@@ -217,7 +152,7 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    desk = _open(args, _secrets(args))
+    desk = open_from_args(args, secrets_for(args))
     try:
         members = staff.list_staff(desk.conn)
     finally:
@@ -235,7 +170,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rekey(args: argparse.Namespace) -> int:
-    desk = _open(args, _secrets(args))
+    desk = open_from_args(args, secrets_for(args))
 
     def show(recovery: str) -> None:
         print("新的恢复密钥 / NEW RECOVERY KEY — 只显示这一次，旧恢复密钥此后只能打开旧备份：")
@@ -250,7 +185,7 @@ def cmd_rekey(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
-    secrets = _secrets(args)
+    secrets = secrets_for(args)
     recovery = secrets.recovery_key()
     username = staff.check_username(args.user)
     desk = desk_service.recover_account(args.ledger, recovery, username, secrets.new(username))
@@ -259,24 +194,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_gui_hint(args: argparse.Namespace) -> int:  # pragma: no cover - placeholder
-    raise UsageError("图形界面请直接运行 clerkdesk / run clerkdesk without arguments for the GUI")
-
-
 # -- parser ---------------------------------------------------------------------------------------
-
-
-def _add_common(p: argparse.ArgumentParser, *, user: bool = True, json_out: bool = False) -> None:
-    p.add_argument("--ledger", type=Path, required=True, help="path of the ledger file")
-    if user:
-        p.add_argument("--user", required=True, help="your user name")
-    p.add_argument(
-        "--passphrase-stdin",
-        action="store_true",
-        help="read passphrases from standard input, one per line",
-    )
-    if json_out:
-        p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -301,11 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("verify", help="check the hash chain and the projections")
-    _add_common(p, json_out=True)
+    add_common(p, json_out=True)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("backup", help="write an encrypted, verified backup")
-    _add_common(p)
+    add_common(p)
     p.add_argument("--out", type=Path, required=True, help="backup file to create")
     p.set_defaults(func=cmd_backup)
 
@@ -316,34 +234,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("passwd", help="change your passphrase (stdin: old, new)")
-    _add_common(p)
+    add_common(p)
     p.set_defaults(func=cmd_passwd)
 
     p = sub.add_parser("user", help="staff accounts")
     user_sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     q = user_sub.add_parser("add", help="add an account (stdin: your passphrase, then theirs)")
-    _add_common(q)
+    add_common(q)
     q.add_argument("username")
     q.add_argument("--name", help="display name (姓名)")
     q.add_argument("--role", required=True, choices=["clerk", "director", "admin"])
     q.set_defaults(func=cmd_user_add)
     q = user_sub.add_parser("remove", help="deactivate an account and remove its key slot")
-    _add_common(q)
+    add_common(q)
     q.add_argument("username")
     q.set_defaults(func=cmd_user_remove)
     q = user_sub.add_parser("list", help="list accounts")
-    _add_common(q, json_out=True)
+    add_common(q, json_out=True)
     q.set_defaults(func=cmd_user_list)
 
     p = sub.add_parser("rekey", help="rotate the ledger key; prints a new recovery key")
-    _add_common(p)
+    add_common(p)
     p.set_defaults(func=cmd_rekey)
 
     p = sub.add_parser(
         "recover", help="set a director/admin passphrase with the recovery key (stdin: key, new)"
     )
-    _add_common(p)
+    add_common(p)
     p.set_defaults(func=cmd_recover)
+    cli_cases.register(sub)
     return parser
 
 
@@ -369,6 +288,11 @@ def run(argv: Sequence[str], gui: Callable[[], int] | None = None) -> int:
         fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         fail("已取消 / cancelled", 130)
+    except BrokenPipeError:
+        # The reader went away (`clerkdesk case list | head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # the edge: one line, never a traceback unless asked for
         if os.environ.get("CLERKDESK_DEBUG"):
             traceback.print_exc()

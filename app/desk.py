@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from app import desk_profile, staff
+from app import calendar, desk_profile, staff
 from app.permissions import Role, require
 from app.projections import projector
 from db import backup as db_backup
@@ -95,7 +95,10 @@ def set_up(
             leftover.unlink(missing_ok=True)
         raise
     user = staff.StaffMember(username, display, Role.ADMIN, True)
-    return Desk(opened, ledger, user, clock), recovery
+    desk = Desk(opened, ledger, user, clock)
+    # Working days are part of every deadline: start with every year the package knows.
+    calendar.seed_from_package(desk)
+    return desk, recovery
 
 
 def _session(opened: store.OpenedLedger, username: str, clock: Clock) -> Desk:

@@ -28,6 +28,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "ledger.backup": frozenset({Role.DIRECTOR, Role.ADMIN}),
     "ledger.rekey": frozenset({Role.ADMIN}),
     "staff.manage": frozenset({Role.ADMIN}),
+    "settings.change": frozenset({Role.DIRECTOR, Role.ADMIN}),
+    "calendar.load": frozenset({Role.DIRECTOR, Role.ADMIN}),
+    "catalogue.edit": frozenset({Role.DIRECTOR, Role.ADMIN}),
+    "case.handle": _ALL,
+    # A second one-time notice breaks the rule; only the director may authorise it.
+    "notice.override": frozenset({Role.DIRECTOR}),
 }
 
 

@@ -59,7 +59,12 @@ REGISTRY = Registry()
 
 def projector() -> Registry:
     """The registry with every domain module loaded (each registers itself on import)."""
+    import app.applicants  # noqa: F401
+    import app.calendar  # noqa: F401
+    import app.cases  # noqa: F401
+    import app.catalogue  # noqa: F401
     import app.desk_profile  # noqa: F401
+    import app.settings  # noqa: F401
     import app.staff  # noqa: F401
 
     return REGISTRY

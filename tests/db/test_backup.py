@@ -19,15 +19,16 @@ def test_backup_then_restore_gives_the_same_ledger(make_desk: MakeDesk, tmp_path
     desk, _ = make_desk()
     grow(desk, 3)
     out = tmp_path / "desk-2026-03-02.cdbak"
+    total = desk.conn.execute("SELECT count(*) FROM events").fetchone()[0]
     manifest = backup_desk(desk, out)
-    assert manifest.events == 5
+    assert manifest.events == total
     desk.close()
 
     target = tmp_path / "restored" / "desk.ledger"
     target.parent.mkdir()
     backup.restore(out, target)
     restored = open_desk(target, "clerk001", "clerk pass 0001")  # slots came along
-    assert restored.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 5
+    assert restored.conn.execute("SELECT count(*) FROM events").fetchone()[0] == total
     restored.close()
 
 
@@ -60,6 +61,7 @@ def test_restore_refuses_to_overwrite_then_keeps_the_old_aside(
 ) -> None:
     desk, _ = make_desk()
     out = tmp_path / "b.cdbak"
+    backed_up = desk.conn.execute("SELECT count(*) FROM events").fetchone()[0]
     backup_desk(desk, out)
     grow(desk, 1)  # the live ledger moves on after the backup
     path = desk.path
@@ -74,7 +76,7 @@ def test_restore_refuses_to_overwrite_then_keeps_the_old_aside(
     ]
     assert any(p.read_bytes() == live for p in kept)
     restored = open_desk(path, "admin", PASSPHRASE)
-    assert restored.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 2
+    assert restored.conn.execute("SELECT count(*) FROM events").fetchone()[0] == backed_up
     restored.close()
 
 

@@ -1,0 +1,93 @@
+"""The working-day calendar as the ledger holds it (DESIGN §5).
+
+Years come from the `chinesecalendar` package at set-up, from an imported yearly file, or
+later from the gateway — each as a `calendar.year_loaded` event. Loading a year recomputes
+the due dates of open cases, so a provisional deadline becomes final (or moves) at once.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from app.permissions import require
+from app.projections import REGISTRY
+from app.workdays import WorkCalendar, YearSchedule, parse_schedule_file, seed_schedules
+from db.ledger import Event, canonical_json
+from db.sqlite import Connection
+
+if TYPE_CHECKING:
+    from app.desk import Desk
+
+REGISTRY.own_tables("calendar_years")
+
+# One calendar object per (connection, last loading event): building it parses every year.
+_cache: dict[int, tuple[int, WorkCalendar]] = {}
+
+
+@REGISTRY.on("calendar.year_loaded")
+def _year_loaded(conn: Connection, event: Event) -> None:
+    schedule = event.body["schedule"]
+    conn.execute(
+        "INSERT INTO calendar_years (year, schedule, source, loaded_at, loaded_seq) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET schedule = excluded.schedule, "
+        "source = excluded.source, loaded_at = excluded.loaded_at, "
+        "loaded_seq = excluded.loaded_seq",
+        (
+            event.body["year"],
+            canonical_json(schedule),
+            event.body["source"],
+            event.at,
+            event.seq,
+        ),
+    )
+    from app import deadlines  # deadlines reads the calendar; imported late to avoid a cycle
+
+    deadlines.recompute_open_cases(conn)
+
+
+def load_calendar(conn: Connection) -> WorkCalendar:
+    row = conn.execute("SELECT coalesce(max(loaded_seq), 0) FROM calendar_years").fetchone()
+    generation = int(row[0])
+    cached = _cache.get(id(conn))
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    schedules = {
+        int(r[0]): YearSchedule.from_json(json.loads(r[1]))
+        for r in conn.execute("SELECT year, schedule FROM calendar_years")
+    }
+    calendar = WorkCalendar(schedules)
+    _cache[id(conn)] = (generation, calendar)
+    return calendar
+
+
+def loaded_years(conn: Connection) -> list[tuple[int, str]]:
+    return [
+        (int(r[0]), str(r[1]))
+        for r in conn.execute("SELECT year, source FROM calendar_years ORDER BY year")
+    ]
+
+
+def _append_years(desk: Desk, schedules: list[YearSchedule]) -> list[int]:
+    with desk.ledger.write() as w:
+        for schedule in sorted(schedules, key=lambda s: s.year):
+            w.append(
+                "calendar.year_loaded",
+                f"calendar/{schedule.year}",
+                {"year": schedule.year, "source": schedule.source, "schedule": schedule.to_json()},
+                desk.user.username,
+            )
+    return [s.year for s in schedules]
+
+
+def seed_from_package(desk: Desk) -> list[int]:
+    """Load every year the installed package covers and the ledger does not have yet."""
+    have = {year for year, _ in loaded_years(desk.conn)}
+    missing = [s for year, s in seed_schedules().items() if year not in have]
+    return _append_years(desk, missing) if missing else []
+
+
+def import_file(desk: Desk, text: str) -> list[int]:
+    """Load (or replace) the years in a schedule file, all or nothing."""
+    require(desk.user.role, "calendar.load")
+    return _append_years(desk, parse_schedule_file(text))

@@ -1,0 +1,1163 @@
+"""Cases (办件): intake, the one-time notice, acceptance, handling, completion (DESIGN §2).
+
+State machine:
+
+    received ──notice──▶ awaiting_correction ──lapse──▶ lapsed
+       │  ╲                  │
+       │   ╲───accept────────┴──accept──▶ accepted ──forward──▶ in_handling
+       │                                     │  (pause/resume)       │ (pause/resume)
+       ├──reject──▶ rejected                 └──────complete─────────┴──▶ completed
+       └──withdraw (from any open state)──▶ withdrawn
+
+Every transition is one event with actor, time, the business date (`on`, which may lie in
+the past when paper records are entered after an outage, 补录) and the reason. Refused
+transitions raise `RuleRefused` with the state the case is in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from stdnum.iso7064 import mod_11_10
+
+from app import applicants, deadlines, settings
+from app.applicants import Person
+from app.calendar import load_calendar
+from app.catalogue import get_item
+from app.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
+from app.permissions import Role, require
+from app.projections import REGISTRY
+from db import keys
+from db.errors import WrongPassphrase
+from db.ledger import Event, canonical_json, events_for_subject
+from db.sqlite import Connection
+
+if TYPE_CHECKING:
+    from app.desk import Desk
+
+REGISTRY.own_tables("doc_counters", "cases", "case_materials", "case_notices", "case_pauses")
+
+STATE_LABELS = {
+    "received": "已收件",
+    "awaiting_correction": "待补正",
+    "accepted": "已受理",
+    "in_handling": "办理中",
+    "completed": "已办结",
+    "rejected": "不予受理",
+    "withdrawn": "已撤回",
+    "lapsed": "补正逾期",
+}
+OPEN_STATES = ("received", "awaiting_correction", "accepted", "in_handling")
+MATERIAL_STATUSES = {
+    "received": "已收",
+    "missing": "缺少",
+    "defective": "不符合要求",
+    "not_applicable": "不适用",
+}
+PAUSE_KINDS = {
+    "hearing": "听证",
+    "public_notice": "公示",
+    "inspection": "现场勘验",
+    "testing": "检验检测",
+    "expert_review": "专家评审",
+    "extension": "延期",
+    "other": "其他",
+}
+RESULTS = {"approved": "准予（办结）", "not_approved": "不予批准"}
+DELIVERY = {"window": "窗口领取", "post": "邮寄送达", "electronic": "电子送达"}
+CHANNELS = {"window": "窗口", "appointment": "预约", "proxy": "代办", "home_visit": "上门服务"}
+
+# (action, label, states it is allowed from)
+TRANSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "notice": ("出具一次性告知书", ("received", "awaiting_correction")),
+    "supplement": ("登记补正材料", ("received", "awaiting_correction")),
+    "accept": ("受理", ("received", "awaiting_correction")),
+    "reject": ("不予受理", ("received", "awaiting_correction")),
+    "forward": ("转办理", ("accepted",)),
+    "pause": ("启动特别程序（暂停计时）", ("accepted", "in_handling")),
+    "resume": ("结束特别程序（恢复计时）", ("accepted", "in_handling")),
+    "complete": ("办结", ("accepted", "in_handling")),
+    "withdraw": ("撤回", OPEN_STATES),
+    "lapse": ("按补正逾期处理", ("awaiting_correction",)),
+}
+
+_CASE_NO = re.compile(r"^(\d{9})-?(\d{2})-?(\d{8})-?(\d{4})-?(\d)$")
+
+
+# -- numbers -----------------------------------------------------------------------------------
+
+
+def format_case_no(centre_code: str, desk_no: int, day: dt.date, seq: int) -> str:
+    """Division code + desk + date + the day's sequence + ISO 7064 MOD 11-10 check digit.
+    The desk number keeps desks of one centre from colliding while offline."""
+    digits = f"{centre_code}{desk_no:02d}{day:%Y%m%d}{seq:04d}"
+    check = mod_11_10.calc_check_digit(digits)
+    return f"{centre_code}-{desk_no:02d}-{day:%Y%m%d}-{seq:04d}-{check}"
+
+
+def parse_case_no(text: str) -> str:
+    """Accept a typed or scanned case number (with or without dashes); return the canonical
+    form or raise `InvalidInput` — a mistyped digit fails the check digit."""
+    cleaned = "".join(text.split()).replace("—", "-")
+    match = _CASE_NO.match(cleaned)
+    if not match:
+        raise InvalidInput("case_no", f"“{text.strip()[:40]}”不是办件编号 / not a case number")
+    centre, desk, day, seq, check = match.groups()
+    if not mod_11_10.is_valid(f"{centre}{desk}{day}{seq}{check}"):
+        raise InvalidInput("case_no", "办件编号校验位不符，请核对 / the case number's check digit")
+    return f"{centre}-{desk}-{day}-{seq}-{check}"
+
+
+def barcode_value(case_no: str) -> str:
+    """Digits only: Code128 packs them two per symbol, so the barcode stays short."""
+    return case_no.replace("-", "")
+
+
+def _next_counter(conn: Connection, series: str) -> int:
+    row = conn.execute("SELECT last FROM doc_counters WHERE series = ?", (series,)).fetchone()
+    return (int(row[0]) if row else 0) + 1
+
+
+def _bump_counter(conn: Connection, series: str, value: int) -> None:
+    conn.execute(
+        "INSERT INTO doc_counters (series, last) VALUES (?, ?) "
+        "ON CONFLICT (series) DO UPDATE SET last = max(last, excluded.last)",
+        (series, value),
+    )
+
+
+def _doc_prefix(desk: Desk) -> str:
+    prefix = str(settings.get(desk.conn, "doc_prefix") or "")
+    if prefix:
+        return prefix
+    name = desk.profile().centre_name
+    return name[:2] + "便民"
+
+
+def _doc_no(desk: Desk, kind: str, year: int, seq: int) -> str:
+    """E.g. 攀莲便民受字〔2026〕第01-0007号: the desk number keeps offline desks apart."""
+    return f"{_doc_prefix(desk)}{kind}字〔{year}〕第{desk.profile().desk_no:02d}-{seq:04d}号"
+
+
+# -- inputs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MaterialTick:
+    status: str  # received | missing | defective | not_applicable
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """One line of a one-time notice: a checklist material or free text."""
+
+    name: str
+    problem: str
+    how_to_fix: str
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class NoticeOverride:
+    """A director's authorisation of a second notice, proven by their passphrase."""
+
+    director: str
+    reason: str
+
+
+# -- projection handlers -------------------------------------------------------------------
+
+
+def _touch(conn: Connection, event: Event, **changes: Any) -> None:
+    sets = ", ".join(f"{k} = ?" for k in changes)
+    conn.execute(
+        f"UPDATE cases SET {sets}, updated_at = ?, last_seq = ? WHERE case_no = ?",
+        (*changes.values(), event.at, event.seq, event.body["case_no"]),
+    )
+
+
+@REGISTRY.on("case.received")
+def _received(conn: Connection, event: Event) -> None:
+    b = event.body
+    key = applicants.upsert_from_case(conn, b["applicant"], event.at)
+    item = b["item"]
+    conn.execute(
+        "INSERT INTO cases (case_no, desk_seq, item_code, item_version, item_name, case_kind, "
+        "limit_days, limit_unit, applicant_key, agent, channel, state, received_on, "
+        "received_at, received_by, holder, updated_at, last_seq) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)",
+        (
+            b["case_no"],
+            b["day_seq"],
+            item["code"],
+            item["version"],
+            item["name"],
+            item["case_kind"],
+            item["limit_days"],
+            item["limit_unit"],
+            key,
+            canonical_json(b["agent"]) if b["agent"] else None,
+            b["channel"],
+            b["on"],
+            event.at,
+            event.actor,
+            event.actor,
+            event.at,
+            event.seq,
+        ),
+    )
+    for m in b["materials"]:
+        conn.execute(
+            "INSERT INTO case_materials (case_no, code, name, status, note) VALUES (?, ?, ?, ?, ?)",
+            (b["case_no"], m["code"], m["name"], m["status"], m["note"]),
+        )
+    _bump_counter(conn, f"case:{b['on']}", b["day_seq"])
+
+
+def _apply_ticks(conn: Connection, case_no: str, ticks: Sequence[Mapping[str, Any]]) -> None:
+    for m in ticks:
+        conn.execute(
+            "UPDATE case_materials SET status = ?, note = ? WHERE case_no = ? AND code = ?",
+            (m["status"], m["note"], case_no, m["code"]),
+        )
+
+
+@REGISTRY.on("case.materials_updated")
+def _materials_updated(conn: Connection, event: Event) -> None:
+    _apply_ticks(conn, event.body["case_no"], event.body["materials"])
+    _touch(conn, event)
+
+
+@REGISTRY.on("case.notice_issued")
+def _notice_issued(conn: Connection, event: Event) -> None:
+    b = event.body
+    conn.execute(
+        "INSERT INTO case_notices (case_no, notice_no, ordinal, issued_at, issued_by, return_by, "
+        "items, override_by, override_reason, late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            b["case_no"],
+            b["notice_no"],
+            b["ordinal"],
+            event.at,
+            event.actor,
+            b["return_by"],
+            canonical_json(b["items"]),
+            b["override_by"],
+            b["override_reason"],
+            int(b["late"]),
+        ),
+    )
+    row = conn.execute(
+        "SELECT notice_count, notice_overrides, notice_late, deemed_accepted_on, received_on "
+        "FROM cases WHERE case_no = ?",
+        (b["case_no"],),
+    ).fetchone()
+    _touch(
+        conn,
+        event,
+        state="awaiting_correction",
+        notice_count=row[0] + 1,
+        notice_overrides=row[1] + (1 if b["override_by"] else 0),
+        notice_late=int(row[2] or b["late"]),
+        deemed_accepted_on=row[3] or (row[4] if b["late"] else None),
+        return_by=b["return_by"],
+    )
+    _bump_counter(conn, f"notice:{b['on'][:4]}", b["doc_seq"])
+
+
+@REGISTRY.on("case.accepted")
+def _accepted(conn: Connection, event: Event) -> None:
+    b = event.body
+    _apply_ticks(conn, b["case_no"], b["materials"])
+    _touch(
+        conn,
+        event,
+        state="accepted",
+        accepted_on=b["on"],
+        accept_doc_no=b["doc_no"],
+        clock_start=b["clock_start"],
+        deemed_accepted_on=b["deemed_accepted_on"],
+        return_by=None,
+    )
+    _bump_counter(conn, f"accept:{b['on'][:4]}", b["doc_seq"])
+    deadlines.recompute_case(conn, load_calendar(conn), b["case_no"])
+
+
+@REGISTRY.on("case.rejected")
+def _rejected(conn: Connection, event: Event) -> None:
+    b = event.body
+    detail = {"doc_no": b["doc_no"], "reason": b["reason"], "where_to_go": b["where_to_go"]}
+    _touch(
+        conn,
+        event,
+        state="rejected",
+        closed_on=b["on"],
+        outcome="rejected",
+        outcome_detail=canonical_json(detail),
+        return_by=None,
+    )
+    _bump_counter(conn, f"reject:{b['on'][:4]}", b["doc_seq"])
+
+
+@REGISTRY.on("case.forwarded")
+def _forwarded(conn: Connection, event: Event) -> None:
+    _touch(conn, event, state="in_handling", department=event.body["department"])
+
+
+@REGISTRY.on("case.paused")
+def _paused(conn: Connection, event: Event) -> None:
+    b = event.body
+    conn.execute(
+        "INSERT INTO case_pauses (case_no, ordinal, kind, reason, started_on) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (b["case_no"], b["ordinal"], b["kind"], b["reason"], b["on"]),
+    )
+    _touch(conn, event, paused=1)
+    deadlines.recompute_case(conn, load_calendar(conn), b["case_no"])
+
+
+@REGISTRY.on("case.resumed")
+def _resumed(conn: Connection, event: Event) -> None:
+    b = event.body
+    conn.execute(
+        "UPDATE case_pauses SET ended_on = ? WHERE case_no = ? AND ordinal = ?",
+        (b["on"], b["case_no"], b["ordinal"]),
+    )
+    _touch(conn, event, paused=0)
+    deadlines.recompute_case(conn, load_calendar(conn), b["case_no"])
+
+
+def _close(
+    conn: Connection, event: Event, state: str, outcome: str, detail: dict[str, Any]
+) -> None:
+    _touch(
+        conn,
+        event,
+        state=state,
+        closed_on=event.body["on"],
+        outcome=outcome,
+        outcome_detail=canonical_json(detail),
+        return_by=None,
+    )
+
+
+@REGISTRY.on("case.completed")
+def _completed(conn: Connection, event: Event) -> None:
+    b = event.body
+    detail = {k: b[k] for k in ("delivery", "certificate_name", "certificate_no", "note")}
+    _close(conn, event, "completed", b["result"], detail)
+
+
+@REGISTRY.on("case.withdrawn")
+def _withdrawn(conn: Connection, event: Event) -> None:
+    _close(conn, event, "withdrawn", "withdrawn", {"reason": event.body["reason"]})
+
+
+@REGISTRY.on("case.lapsed")
+def _lapsed(conn: Connection, event: Event) -> None:
+    _close(conn, event, "lapsed", "lapsed", {"reason": event.body["reason"]})
+
+
+@REGISTRY.on("case.note_added")
+def _note_added(conn: Connection, event: Event) -> None:
+    _touch(conn, event)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case_no: str
+    item_code: str
+    item_name: str
+    state: str
+    applicant_name: str
+    applicant_id_number: str
+    applicant_phone: str
+    received_on: dt.date
+    holder: str
+    due_on: dt.date | None
+    due_provisional: bool
+    paused: bool
+    notice_late: bool
+    case_kind: str
+
+    @property
+    def state_label(self) -> str:
+        label = STATE_LABELS[self.state]
+        return f"{label}（特别程序中）" if self.paused else label
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+_SUMMARY_SQL = (
+    "SELECT c.case_no, c.item_code, c.item_name, c.state, a.name, a.id_number, a.phone, "
+    "c.received_on, c.holder, c.due_on, c.due_provisional, c.paused, c.notice_late, c.case_kind "
+    "FROM cases c JOIN applicants a ON a.applicant_key = c.applicant_key"
+)
+
+
+def _summary(row: Sequence[Any]) -> CaseSummary:
+    return CaseSummary(
+        case_no=row[0],
+        item_code=row[1],
+        item_name=row[2],
+        state=row[3],
+        applicant_name=row[4],
+        applicant_id_number=row[5],
+        applicant_phone=row[6],
+        received_on=dt.date.fromisoformat(row[7]),
+        holder=row[8],
+        due_on=dt.date.fromisoformat(row[9]) if row[9] else None,
+        due_provisional=bool(row[10]),
+        paused=bool(row[11]),
+        notice_late=bool(row[12]),
+        case_kind=row[13],
+    )
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    code: str
+    name: str
+    status: str
+    note: str
+
+    @property
+    def status_label(self) -> str:
+        return MATERIAL_STATUSES[self.status]
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    notice_no: str
+    ordinal: int
+    issued_at: str
+    issued_by: str
+    return_by: dt.date
+    items: tuple[NoticeItem, ...]
+    override_by: str | None
+    override_reason: str | None
+    late: bool
+
+
+@dataclass(frozen=True)
+class PauseRecord:
+    ordinal: int
+    kind: str
+    reason: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    days: int | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    summary: CaseSummary
+    item_version: int
+    limit_days: int
+    limit_unit: str
+    applicant: applicants.Applicant
+    agent: dict[str, Any] | None
+    channel: str
+    received_by: str
+    return_by: dt.date | None
+    deemed_accepted_on: dt.date | None
+    accepted_on: dt.date | None
+    accept_doc_no: str | None
+    clock_start: dt.date | None
+    paused_days: int
+    department: str | None
+    closed_on: dt.date | None
+    outcome: str | None
+    outcome_detail: dict[str, Any]
+    materials: tuple[MaterialLine, ...]
+    notices: tuple[NoticeRecord, ...]
+    pauses: tuple[PauseRecord, ...]
+    timeline: tuple[Event, ...] = field(default=())
+
+    @property
+    def case_no(self) -> str:
+        return self.summary.case_no
+
+    @property
+    def state(self) -> str:
+        return self.summary.state
+
+    def missing_materials(self) -> list[MaterialLine]:
+        return [m for m in self.materials if m.status in ("missing", "defective")]
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def get_case(conn: Connection, case_no: str, with_timeline: bool = True) -> CaseDetail:
+    number = parse_case_no(case_no)
+    row = conn.execute(_SUMMARY_SQL + " WHERE c.case_no = ?", (number,)).fetchone()
+    if row is None:
+        raise NotFound(f"没有办件 {number} / no case {number}")
+    summary = _summary(row)
+    c = conn.execute(
+        "SELECT item_version, limit_days, limit_unit, applicant_key, agent, channel, "
+        "received_by, return_by, deemed_accepted_on, accepted_on, accept_doc_no, clock_start, "
+        "paused_workdays, department, closed_on, outcome, outcome_detail FROM cases "
+        "WHERE case_no = ?",
+        (number,),
+    ).fetchone()
+    a = conn.execute(
+        "SELECT applicant_key, id_type, id_number, name, phone, address, first_seen, last_seen "
+        "FROM applicants WHERE applicant_key = ?",
+        (c[3],),
+    ).fetchone()
+    materials = tuple(
+        MaterialLine(*r)
+        for r in conn.execute(
+            "SELECT code, name, status, note FROM case_materials WHERE case_no = ? ORDER BY code",
+            (number,),
+        )
+    )
+    notices = tuple(
+        NoticeRecord(
+            notice_no=r[0],
+            ordinal=r[1],
+            issued_at=r[2],
+            issued_by=r[3],
+            return_by=dt.date.fromisoformat(r[4]),
+            items=tuple(NoticeItem(**i) for i in json.loads(r[5])),
+            override_by=r[6],
+            override_reason=r[7],
+            late=bool(r[8]),
+        )
+        for r in conn.execute(
+            "SELECT notice_no, ordinal, issued_at, issued_by, return_by, items, override_by, "
+            "override_reason, late FROM case_notices WHERE case_no = ? ORDER BY ordinal",
+            (number,),
+        )
+    )
+    pauses = tuple(
+        PauseRecord(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), _date(r[4]), r[5])
+        for r in conn.execute(
+            "SELECT ordinal, kind, reason, started_on, ended_on, workdays FROM case_pauses "
+            "WHERE case_no = ? ORDER BY ordinal",
+            (number,),
+        )
+    )
+    return CaseDetail(
+        summary=summary,
+        item_version=c[0],
+        limit_days=c[1],
+        limit_unit=c[2],
+        applicant=applicants.Applicant(*a),
+        agent=json.loads(c[4]) if c[4] else None,
+        channel=c[5],
+        received_by=c[6],
+        return_by=_date(c[7]),
+        deemed_accepted_on=_date(c[8]),
+        accepted_on=_date(c[9]),
+        accept_doc_no=c[10],
+        clock_start=_date(c[11]),
+        paused_days=c[12],
+        department=c[13],
+        closed_on=_date(c[14]),
+        outcome=c[15],
+        outcome_detail=json.loads(c[16]) if c[16] else {},
+        materials=materials,
+        notices=notices,
+        pauses=pauses,
+        timeline=tuple(events_for_subject(conn, f"case/{number}")) if with_timeline else (),
+    )
+
+
+def list_cases(
+    conn: Connection,
+    states: Sequence[str] | None = None,
+    holder: str | None = None,
+    limit: int = 500,
+) -> list[CaseSummary]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if states:
+        clauses.append(f"c.state IN ({','.join('?' for _ in states)})")
+        params.extend(states)
+    if holder:
+        clauses.append("c.holder = ?")
+        params.append(holder)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = f"{_SUMMARY_SQL}{where} ORDER BY c.received_on DESC, c.case_no DESC LIMIT ?"
+    return [_summary(r) for r in conn.execute(sql, (*params, limit))]
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    case: CaseSummary
+    deadline: deadlines.DeadlineStatus | None  # None until accepted, or while paused
+    notice_overdue: bool  # §32: still waiting for a decision past the 5 working days
+
+
+def open_cases(conn: Connection, today: dt.date) -> list[OpenCase]:
+    """Every open case with its light, most urgent first. Overdue cases never drop out."""
+    calendar = load_calendar(conn)
+    yellow = int(settings.get(conn, "yellow_at_workdays"))
+    notice_days = int(settings.get(conn, "notice_due_workdays"))
+    result: list[OpenCase] = []
+    for case in list_cases(conn, OPEN_STATES, limit=1_000_000):
+        status = None
+        if case.due_on is not None and case.state in deadlines.CLOCK_RUNNING_STATES:
+            status = deadlines.status(calendar, case.due_on, today, yellow, case.due_provisional)
+        notice_overdue = (
+            case.state == "received"
+            and today > calendar.add_workdays(case.received_on, notice_days).date
+        )
+        result.append(OpenCase(case, status, notice_overdue))
+
+    def urgency(o: OpenCase) -> tuple[int, int, str]:
+        if o.deadline is not None:
+            return (0, o.deadline.workdays_left, o.case.case_no)
+        return (1 if not o.notice_overdue else 0, 10_000, o.case.case_no)
+
+    result.sort(key=urgency)
+    return result
+
+
+_DIGITS = re.compile(r"^\+?\d[\d\- ]{5,}$")
+
+
+def search_cases(conn: Connection, text: str, limit: int = 50) -> list[CaseSummary]:
+    """By case number, ID number, phone or name (prefix); each uses an index."""
+    query = text.strip()
+    if not query:
+        return []
+    try:
+        number = parse_case_no(query)
+    except InvalidInput:
+        number = None
+    if number is not None:
+        return [_summary(r) for r in conn.execute(_SUMMARY_SQL + " WHERE c.case_no = ?", (number,))]
+    compact = query.replace(" ", "").replace("-", "").upper()
+    params: tuple[str, ...]
+    if len(compact) >= 15 and compact[:-1].isdigit():
+        where, params = "a.id_number = ?", (compact,)
+    elif _DIGITS.match(query):
+        digits = re.sub(r"\D", "", query)
+        where, params = "a.phone = ?", (digits[-11:] if digits.startswith("86") else digits,)
+    else:
+        where, params = "a.name >= ? AND a.name < ?", (query, query + "\U0010ffff")
+    sql = (
+        f"{_SUMMARY_SQL} WHERE c.applicant_key IN (SELECT applicant_key FROM applicants a "
+        f"WHERE {where}) ORDER BY c.received_on DESC, c.case_no DESC LIMIT ?"
+    )
+    return [_summary(r) for r in conn.execute(sql, (*params, limit))]
+
+
+def applicant_history(conn: Connection, applicant_key: str) -> list[CaseSummary]:
+    sql = f"{_SUMMARY_SQL} WHERE c.applicant_key = ? ORDER BY c.received_on DESC"
+    return [_summary(r) for r in conn.execute(sql, (applicant_key,))]
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def _business_date(desk: Desk, on: dt.date | None, not_before: dt.date | None) -> dt.date:
+    today = desk.today()
+    day = on or today
+    if day > today:
+        raise InvalidInput("on", "业务日期不能晚于今天 / the date cannot be in the future")
+    if not_before is not None and day < not_before:
+        raise InvalidInput(
+            "on", f"业务日期不能早于 {not_before:%Y-%m-%d} / the date is before the last step"
+        )
+    return day
+
+
+def _check_transition(detail: CaseDetail, action: str) -> None:
+    label, allowed = TRANSITIONS[action]
+    state = detail.state
+    if state not in allowed:
+        allowed_labels = "、".join(STATE_LABELS[s] for s in allowed)
+        raise RuleRefused(
+            f"办件 {detail.case_no} 当前为“{STATE_LABELS[state]}”，不能{label}"
+            f"（仅限{allowed_labels}） / case is {state}; cannot {action}"
+        )
+    if action in ("pause", "complete", "forward") and detail.summary.paused:
+        raise RuleRefused(
+            f"办件 {detail.case_no} 正在特别程序中，请先结束特别程序 / the case is paused; "
+            f"resume it first"
+        )
+    if action == "resume" and not detail.summary.paused:
+        raise RuleRefused(f"办件 {detail.case_no} 没有进行中的特别程序 / the case is not paused")
+
+
+def _text(value: str, field_name: str, label: str, max_len: int = 500) -> str:
+    text = " ".join(value.split())
+    if not text:
+        raise InvalidInput(field_name, f"请填写{label} / {field_name} is required")
+    if len(text) > max_len:
+        raise InvalidInput(field_name, f"{label}不超过 {max_len} 个字 / too long")
+    return text
+
+
+def _ticks_body(
+    checklist: Sequence[MaterialLine] | None,
+    names: Mapping[str, str],
+    ticks: Mapping[str, MaterialTick],
+) -> list[dict[str, Any]]:
+    body: list[dict[str, Any]] = []
+    for code, tick in ticks.items():
+        if code not in names:
+            raise InvalidInput("materials", f"事项清单中没有材料 {code} / no material {code}")
+        if tick.status not in MATERIAL_STATUSES:
+            raise InvalidInput("materials", f"材料状态“{tick.status}”无效 / bad status")
+        body.append(
+            {
+                "code": code,
+                "name": names[code],
+                "status": tick.status,
+                "note": " ".join(tick.note.split())[:200],
+            }
+        )
+    return body
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case_no: str
+    warnings: tuple[str, ...]
+    complete: bool  # every required material received: ready to accept
+
+
+def intake(
+    desk: Desk,
+    item_code: str,
+    applicant: Person,
+    ticks: Mapping[str, MaterialTick],
+    agent: Person | None = None,
+    channel: str = "window",
+    on: dt.date | None = None,
+) -> IntakeResult:
+    """Register an application (收件): the item's current version, who applies, and what was
+    handed over. Materials not ticked count as missing."""
+    require(desk.user.role, "case.handle")
+    published = get_item(desk.conn, item_code.strip())
+    day = _business_date(desk, on, None)
+    person = applicants.check_person(applicant, "applicant", day)
+    agent_checked = applicants.check_person(agent, "agent", day) if agent else None
+    if channel not in CHANNELS:
+        raise InvalidInput("channel", f"来源“{channel}”无效 / unknown channel")
+    item = published.item
+    names = {m.code: m.name for m in item.materials}
+    given = {m["code"]: m for m in _ticks_body(None, names, ticks)}
+    # Unticked: missing if the item always needs it, otherwise not applicable to this case.
+    materials = [
+        given.get(
+            m.code,
+            {
+                "code": m.code,
+                "name": m.name,
+                "status": "missing" if m.required and not m.condition else "not_applicable",
+                "note": "",
+            },
+        )
+        for m in item.materials
+    ]
+    limit = item.committed_limit
+    profile = desk.profile()
+    with desk.ledger.write() as w:
+        seq = _next_counter(desk.conn, f"case:{day.isoformat()}")
+        case_no = format_case_no(profile.centre_code, profile.desk_no, day, seq)
+        w.append(
+            "case.received",
+            f"case/{case_no}",
+            {
+                "case_no": case_no,
+                "day_seq": seq,
+                "on": day.isoformat(),
+                "backfilled": day != desk.today(),
+                "item": {
+                    "code": item.code,
+                    "version": published.version,
+                    "name": item.name,
+                    "case_kind": item.case_kind,
+                    "limit_days": limit.days,
+                    "limit_unit": limit.unit,
+                },
+                "applicant": person.body,
+                "agent": agent_checked.body if agent_checked else None,
+                "channel": channel,
+                "materials": materials,
+            },
+            desk.user.username,
+        )
+    warnings = person.warnings + (agent_checked.warnings if agent_checked else ())
+    return IntakeResult(
+        case_no, warnings, _complete(item_materials=item.materials, lines=materials)
+    )
+
+
+def _complete(item_materials: Sequence[Any], lines: Sequence[Mapping[str, Any]]) -> bool:
+    status = {m["code"]: m["status"] for m in lines}
+    for m in item_materials:
+        st = status.get(m.code, "missing")
+        if m.required and not m.condition and st != "received":
+            return False
+        if m.required and m.condition and st not in ("received", "not_applicable"):
+            return False
+    return True
+
+
+def _is_complete(desk: Desk, detail: CaseDetail) -> bool:
+    item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
+    lines = [{"code": m.code, "status": m.status} for m in detail.materials]
+    return _complete(item.materials, lines)
+
+
+def supplement(
+    desk: Desk, case_no: str, ticks: Mapping[str, MaterialTick], on: dt.date | None = None
+) -> CaseDetail:
+    """The applicant brought (some of) the materials: tick them off."""
+    require(desk.user.role, "case.handle")
+    detail = get_case(desk.conn, case_no, with_timeline=False)
+    _check_transition(detail, "supplement")
+    day = _business_date(desk, on, detail.summary.received_on)
+    names = {m.code: m.name for m in detail.materials}
+    body = _ticks_body(detail.materials, names, ticks)
+    desk.ledger.append(
+        "case.materials_updated",
+        f"case/{detail.case_no}",
+        {"case_no": detail.case_no, "on": day.isoformat(), "materials": body},
+        desk.user.username,
+    )
+    return get_case(desk.conn, detail.case_no)
+
+
+def authorize_override(desk: Desk, director: str, passphrase: str, reason: str) -> NoticeOverride:
+    """A director at the desk types their passphrase to allow a second notice. Proven against
+    their own key slot; nothing is written."""
+    from app import staff
+
+    member = staff.find(desk.conn, director)
+    if member is None or not member.active or member.role != Role.DIRECTOR:
+        raise PermissionDenied(
+            "第二次告知须由中心负责人授权 / a second notice needs the centre director"
+        )
+    try:
+        key = keys.unlock_slot(desk.opened.keyfile, member.username, passphrase)
+    except WrongPassphrase:
+        raise WrongPassphrase("负责人口令不正确 / the director's passphrase is wrong") from None
+    if key != desk.opened.key:
+        raise PermissionDenied("授权账号与本台账不符 / the account does not open this ledger")
+    return NoticeOverride(member.username, _text(reason, "override_reason", "授权理由", 200))
+
+
+def issue_notice(
+    desk: Desk,
+    case_no: str,
+    extra: Sequence[NoticeItem] = (),
+    return_by: dt.date | None = None,
+    override: NoticeOverride | None = None,
+    on: dt.date | None = None,
+) -> NoticeRecord:
+    """The one-time notice (一次性告知书): every missing or defective material on the
+    checklist plus free-text items, in ONE notice. A second notice on the same application
+    is refused unless a director authorised it; it is then recorded and reported."""
+    require(desk.user.role, "case.handle")
+    detail = get_case(desk.conn, case_no, with_timeline=False)
+    _check_transition(detail, "notice")
+    if detail.notices and override is None:
+        raise RuleRefused(
+            f"办件 {detail.case_no} 已出具过一次性告知书（{detail.notices[0].notice_no}），"
+            f"再次告知须中心负责人授权并说明理由 / a one-time notice was already issued; a "
+            f"second one needs the director's override"
+        )
+    day = _business_date(desk, on, detail.summary.received_on)
+    items = [
+        {
+            "code": m.code,
+            "name": m.name,
+            "problem": m.note or MATERIAL_STATUSES[m.status],
+            "how_to_fix": "请补交原件及复印件"
+            if m.status == "missing"
+            else "请按要求更正后重新提交",
+        }
+        for m in detail.missing_materials()
+    ]
+    for x in extra:
+        items.append(
+            {
+                "code": x.code,
+                "name": _text(x.name, "extra.name", "材料名称", 100),
+                "problem": _text(x.problem, "extra.problem", "存在问题", 200),
+                "how_to_fix": _text(x.how_to_fix, "extra.how_to_fix", "补正要求", 200),
+            }
+        )
+    if not items:
+        raise RuleRefused("没有缺少或不符合要求的材料，无需告知，可直接受理 / nothing is missing")
+    calendar = load_calendar(desk.conn)
+    if return_by is None:
+        days = int(settings.get(desk.conn, "notice_return_workdays"))
+        return_by = calendar.add_workdays(day, days).date
+    if return_by <= day:
+        raise InvalidInput("return_by", "补正期限须晚于告知日期 / return-by must be later")
+    notice_days = int(settings.get(desk.conn, "notice_due_workdays"))
+    late = day > calendar.add_workdays(detail.summary.received_on, notice_days).date
+    year = day.year
+    with desk.ledger.write() as w:
+        doc_seq = _next_counter(desk.conn, f"notice:{year}")
+        notice_no = _doc_no(desk, "补正告", year, doc_seq)
+        w.append(
+            "case.notice_issued",
+            f"case/{detail.case_no}",
+            {
+                "case_no": detail.case_no,
+                "notice_no": notice_no,
+                "doc_seq": doc_seq,
+                "ordinal": len(detail.notices) + 1,
+                "on": day.isoformat(),
+                "return_by": return_by.isoformat(),
+                "items": items,
+                "override_by": override.director if override else None,
+                "override_reason": override.reason if override else None,
+                "late": late,
+            },
+            desk.user.username,
+        )
+    return get_case(desk.conn, detail.case_no).notices[-1]
+
+
+def accept(
+    desk: Desk,
+    case_no: str,
+    ticks: Mapping[str, MaterialTick] | None = None,
+    on: dt.date | None = None,
+) -> CaseDetail:
+    """受理: the materials are complete. Issues the acceptance document number and starts the
+    clock — from the receipt date when §32 makes the application count as accepted then."""
+    require(desk.user.role, "case.handle")
+    detail = get_case(desk.conn, case_no, with_timeline=False)
+    _check_transition(detail, "accept")
+    day = _business_date(desk, on, detail.summary.received_on)
+    names = {m.code: m.name for m in detail.materials}
+    body_ticks = _ticks_body(detail.materials, names, ticks or {})
+    merged = {m.code: {"code": m.code, "status": m.status} for m in detail.materials}
+    merged.update({t["code"]: t for t in body_ticks})
+    item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
+    if not _complete(item.materials, list(merged.values())):
+        missing = "、".join(
+            m.name
+            for m in item.materials
+            if merged.get(m.code, {}).get("status") != "received" and m.required and not m.condition
+        )
+        raise RuleRefused(
+            f"材料不齐（{missing}），不能受理；请出具一次性告知书 / materials incomplete"
+        )
+    calendar = load_calendar(desk.conn)
+    notice_days = int(settings.get(desk.conn, "notice_due_workdays"))
+    notice_due = calendar.add_workdays(detail.summary.received_on, notice_days).date
+    deemed = detail.deemed_accepted_on
+    if deemed is None and not detail.notices and day > notice_due:
+        deemed = detail.summary.received_on  # §32: no notice within 5 days
+    clock_start = deemed or day
+    with desk.ledger.write() as w:
+        doc_seq = _next_counter(desk.conn, f"accept:{day.year}")
+        w.append(
+            "case.accepted",
+            f"case/{detail.case_no}",
+            {
+                "case_no": detail.case_no,
+                "doc_no": _doc_no(desk, "受", day.year, doc_seq),
+                "doc_seq": doc_seq,
+                "on": day.isoformat(),
+                "clock_start": clock_start.isoformat(),
+                "deemed_accepted_on": deemed.isoformat() if deemed else None,
+                "materials": body_ticks,
+            },
+            desk.user.username,
+        )
+    return get_case(desk.conn, detail.case_no)
+
+
+def reject(
+    desk: Desk, case_no: str, reason: str, where_to_go: str, on: dt.date | None = None
+) -> CaseDetail:
+    """不予受理: not in scope or not our competence; the notice says why and where to go."""
+    require(desk.user.role, "case.handle")
+    detail = get_case(desk.conn, case_no, with_timeline=False)
+    _check_transition(detail, "reject")
+    day = _business_date(desk, on, detail.summary.received_on)
+    reason_text = _text(reason, "reason", "不予受理理由")
+    where = _text(where_to_go, "where_to_go", "建议办理机关或途径", 200)
+    with desk.ledger.write() as w:
+        doc_seq = _next_counter(desk.conn, f"reject:{day.year}")
+        w.append(
+            "case.rejected",
+            f"case/{detail.case_no}",
+            {
+                "case_no": detail.case_no,
+                "doc_no": _doc_no(desk, "不予受理", day.year, doc_seq),
+                "doc_seq": doc_seq,
+                "on": day.isoformat(),
+                "reason": reason_text,
+                "where_to_go": where,
+            },
+            desk.user.username,
+        )
+    return get_case(desk.conn, detail.case_no)
+
+
+def _simple(
+    desk: Desk,
+    case_no: str,
+    action: str,
+    kind: str,
+    fields: dict[str, Any],
+    on: dt.date | None,
+) -> CaseDetail:
+    require(desk.user.role, "case.handle")
+    detail = get_case(desk.conn, case_no, with_timeline=False)
+    _check_transition(detail, action)
+    not_before = detail.accepted_on or detail.summary.received_on
+    day = _business_date(desk, on, not_before)
+    desk.ledger.append(
+        kind,
+        f"case/{detail.case_no}",
+        {"case_no": detail.case_no, "on": day.isoformat(), **fields},
+        desk.user.username,
+    )
+    return get_case(desk.conn, detail.case_no)
+
+
+def forward(
+    desk: Desk, case_no: str, department: str, note: str = "", on: dt.date | None = None
+) -> CaseDetail:
+    return _simple(
+        desk,
+        case_no,
+        "forward",
+        "case.forwarded",
+        {"department": _text(department, "department", "承办部门", 60), "note": note.strip()},
+        on,
+    )
+
+
+def pause(
+    desk: Desk, case_no: str, kind: str, reason: str, on: dt.date | None = None
+) -> CaseDetail:
+    """特别程序 (行政许可法 §45): the clock stops; the applicant is told in writing."""
+    if kind not in PAUSE_KINDS:
+        raise InvalidInput("kind", f"特别程序类型“{kind}”无效 / unknown procedure kind")
+    detail = get_case(desk.conn, case_no, with_timeline=False)
+    return _simple(
+        desk,
+        case_no,
+        "pause",
+        "case.paused",
+        {
+            "ordinal": len(detail.pauses) + 1,
+            "kind": kind,
+            "reason": _text(reason, "reason", "特别程序事由"),
+        },
+        on,
+    )
+
+
+def resume(desk: Desk, case_no: str, on: dt.date | None = None) -> CaseDetail:
+    detail = get_case(desk.conn, case_no, with_timeline=False)
+    open_pause = next((p for p in detail.pauses if p.ended_on is None), None)
+    ordinal = open_pause.ordinal if open_pause else 0
+    if open_pause is not None and on is not None and on < open_pause.started_on:
+        raise InvalidInput("on", "恢复日期不能早于暂停日期 / resume date before the pause")
+    return _simple(desk, case_no, "resume", "case.resumed", {"ordinal": ordinal}, on)
+
+
+def complete(
+    desk: Desk,
+    case_no: str,
+    result: str,
+    delivery: str = "window",
+    certificate_name: str = "",
+    certificate_no: str = "",
+    note: str = "",
+    on: dt.date | None = None,
+) -> CaseDetail:
+    if result not in RESULTS:
+        raise InvalidInput("result", "办结结果应为 approved 或 not_approved / bad result")
+    if delivery not in DELIVERY:
+        raise InvalidInput("delivery", "送达方式应为 window、post 或 electronic / bad delivery")
+    return _simple(
+        desk,
+        case_no,
+        "complete",
+        "case.completed",
+        {
+            "result": result,
+            "delivery": delivery,
+            "certificate_name": certificate_name.strip()[:60],
+            "certificate_no": certificate_no.strip()[:60],
+            "note": note.strip()[:500],
+        },
+        on,
+    )
+
+
+def withdraw(desk: Desk, case_no: str, reason: str, on: dt.date | None = None) -> CaseDetail:
+    return _simple(
+        desk,
+        case_no,
+        "withdraw",
+        "case.withdrawn",
+        {"reason": _text(reason, "reason", "撤回原因")},
+        on,
+    )
+
+
+def lapse(desk: Desk, case_no: str, on: dt.date | None = None) -> CaseDetail:
+    """补正逾期: the return-by date of the one-time notice has passed."""
+    detail = get_case(desk.conn, case_no, with_timeline=False)
+    day = on or desk.today()
+    if detail.return_by is not None and day <= detail.return_by:
+        raise RuleRefused(
+            f"补正期限（{detail.return_by:%Y-%m-%d}）尚未届满 / the return-by date has not passed"
+        )
+    return _simple(
+        desk,
+        case_no,
+        "lapse",
+        "case.lapsed",
+        {"reason": f"未在补正期限 {detail.return_by} 前补齐材料"},
+        on,
+    )
+
+
+def lapse_overdue(desk: Desk) -> list[str]:
+    """Close every case whose correction period has run out (run at the start of a day)."""
+    today = desk.today()
+    due = [
+        r[0]
+        for r in desk.conn.execute(
+            "SELECT case_no FROM cases WHERE state = 'awaiting_correction' AND return_by < ?",
+            (today.isoformat(),),
+        )
+    ]
+    for case_no in due:
+        lapse(desk, case_no)
+    return due
+
+
+def add_note(desk: Desk, case_no: str, text: str) -> None:
+    require(desk.user.role, "case.handle")
+    detail = get_case(desk.conn, case_no, with_timeline=False)
+    desk.ledger.append(
+        "case.note_added",
+        f"case/{detail.case_no}",
+        {"case_no": detail.case_no, "text": _text(text, "text", "备注")},
+        desk.user.username,
+    )
