@@ -38,7 +38,16 @@ pytest: $(DEPS)
 bench: $(DEPS)
 	$(BIN)/python -m bench
 
+# Every printed form rendered from sample data to PNG: look at them after changing a form.
+forms: $(DEPS)
+	$(BIN)/python -m printing.render_forms docs/forms
+
+# Every main screen from a fresh demo ledger at 1366x768 (offscreen, bundled font).
+screenshots: $(DEPS) forms
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshots docs/screenshots
+
 demo: $(DEPS)
+	mkdir -p demo
 	$(BIN)/clerkdesk demo --ledger demo/desk.ledger
 
 clean:

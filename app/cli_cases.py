@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app import calendar as calendar_service
-from app import cases, catalogue, deadlines, settings
+from app import cases, catalogue, deadlines, settings, slips
 from app.applicants import Person
 from app.cli_common import Secrets, add_common, emit, open_from_args, secrets_for
 from app.demo import create_demo_ledger
@@ -402,6 +402,26 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
     return _with_desk(args, work)
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    """A slip or guide to a PDF file: the user's explicit "save as", for scripts and reprints."""
+
+    def work(desk: Desk) -> int:
+        if args.out.exists():
+            raise InvalidInput("out", f"{args.out} 已存在，不会覆盖 / {args.out} exists")
+        if args.kind == "guide":
+            pdf = slips.guide_pdf(desk, args.target)
+        else:
+            pdf = slips.slip_pdf(desk, args.kind, args.target, args.layout)
+        try:
+            args.out.write_bytes(pdf)
+        except OSError as exc:
+            raise InvalidInput("out", f"无法写入 {args.out}：{exc.strerror}") from None
+        print(f"已生成 {args.out}（{len(pdf) // 1024} KiB）")
+        return 0
+
+    return _with_desk(args, work)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     summary = create_demo_ledger(args.ledger)
     print(summary)
@@ -560,6 +580,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("key", choices=sorted(settings.SETTINGS))
     q.add_argument("value")
     q.set_defaults(func=cmd_settings_set)
+
+    p = sub.add_parser("print", help="a slip or service guide to a PDF file")
+    add_common(p)
+    p.add_argument("kind", choices=[*slips.SLIP_KINDS, "guide"])
+    p.add_argument("target", help="case number (slips) or catalogue code (guide)")
+    p.add_argument("--out", type=Path, required=True, help="PDF file to create")
+    p.add_argument(
+        "--layout",
+        default="a4",
+        choices=["a4", "receipt80"],
+        help="receipt80: 80 mm receipt printer (receipt and notice)",
+    )
+    p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("demo", help="create a demo ledger (passphrases in README)")
     p.add_argument("--ledger", type=Path, required=True)

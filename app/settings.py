@@ -41,9 +41,16 @@ SETTINGS: dict[str, Setting] = {
             5,
         ),
         Setting("followup_workdays", "差评整改回访期限（工作日）", 5, 1, 30),
+        Setting("complaint_workdays", "投诉办理回访期限（工作日）", 10, 1, 60),
+        Setting("away_grace_minutes", "去向留言超时多少分钟算逾期未归", 10, 0, 240),
+        Setting("inspection_interval_days", "安全检查周期（自然日）", 30, 7, 366),
         Setting("doc_prefix", "文书编号前缀（机关简称）", "", None, None),
         Setting("contact_phone", "窗口咨询电话", "", None, None),
-        Setting("supervision_phone", "监督投诉电话", "", None, None),
+        Setting("supervision_phone", "监督投诉电话", "12345", None, None),
+        Setting("centre_address", "中心地址", "", None, None),
+        Setting("opening_hours", "办公时间", "周一至周五 8:30-12:00，14:30-18:00", None, None),
+        Setting("review_body", "行政复议机关", "米易县人民政府", None, None),
+        Setting("court", "行政诉讼管辖法院", "米易县人民法院", None, None),
     )
 }
 

@@ -1,0 +1,292 @@
+"""The slips a case prints (受理回执, 一次性告知书, 不予受理通知书, 办结通知书): the case as
+plain data for `printing`, which never reads the ledger itself (DESIGN §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from app import cases, settings
+from app.catalogue import get_item
+from app.catalogue_model import ServiceItem
+from app.errors import RuleRefused
+from app.identity import IdType
+from printing import data as p
+from printing.forms import Layout, render_form
+
+if TYPE_CHECKING:
+    from app.desk import Desk
+
+SLIP_KINDS = {
+    "receipt": "受理通知书（受理回执）",
+    "notice": "一次性告知书",
+    "rejection": "不予受理通知书",
+    "completion": "办结通知书",
+}
+_UNIT_LABEL: dict[str, p.TimeUnit] = {"working": "工作日", "natural": "自然日"}
+_PDF_FORMS = {
+    "original": "原件",
+    "copy": "复印件",
+    "original_and_copy": "原件和复印件",
+    "electronic": "电子材料",
+}
+
+
+def centre_info(desk: Desk) -> p.CentreInfo:
+    profile = desk.profile()
+    conn = desk.conn
+    return p.CentreInfo(
+        name=profile.centre_name,
+        division_code=profile.centre_code,
+        address=str(settings.get(conn, "centre_address")) or profile.centre_name,
+        phone=str(settings.get(conn, "contact_phone")) or "见窗口公示",
+        supervision_phone=str(settings.get(conn, "supervision_phone")) or "12345",
+        opening_hours=str(settings.get(conn, "opening_hours")),
+    )
+
+
+def _person(body: dict[str, str]) -> p.Person:
+    return p.Person(
+        name=body["name"],
+        id_number=body["id_number"],
+        id_type=IdType(body["id_type"]).label,
+        phone=body.get("phone", ""),
+        address=body.get("address", ""),
+        relation=body.get("relationship", ""),
+    )
+
+
+def _applicant(detail: cases.CaseDetail) -> p.Person:
+    a = detail.applicant
+    return _person(
+        {
+            "name": a.name,
+            "id_number": a.id_number,
+            "id_type": a.id_type,
+            "phone": a.phone,
+            "address": a.address,
+        }
+    )
+
+
+def _agent(detail: cases.CaseDetail) -> p.Person | None:
+    return _person(detail.agent) if detail.agent else None
+
+
+def _item(detail: cases.CaseDetail, item: ServiceItem) -> p.ServiceItemRef:
+    return p.ServiceItemRef(
+        code=item.code,
+        name=item.name,
+        case_type=item.case_kind_label,
+        department=detail.department or item.department,
+    )
+
+
+def _clerk(desk: Desk, username: str) -> p.StaffRef:
+    from app import staff
+
+    member = staff.find(desk.conn, username)
+    name = member.display_name if member else username
+    return p.StaffRef(
+        name=name,
+        window=f"{desk.profile().desk_no}号窗口",
+        phone=str(settings.get(desk.conn, "contact_phone")),
+    )
+
+
+def _at(event_time: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(event_time)
+
+
+def _first_event(detail: cases.CaseDetail, kind: str, last: bool = False) -> dt.datetime:
+    found = [e for e in detail.timeline if e.kind == kind]
+    if not found:
+        raise RuleRefused(f"办件 {detail.case_no} 还没有这一步，不能打印此文书 / no such step yet")
+    return _at((found[-1] if last else found[0]).at)
+
+
+def _deadline(detail: cases.CaseDetail) -> p.Deadline:
+    limit = p.TimeLimit(detail.limit_days, "自然日" if detail.limit_unit == "natural" else "工作日")
+    due = detail.summary.due_on or detail.clock_start or detail.summary.received_on
+    return p.Deadline(due=due, limit=limit, provisional=detail.summary.due_provisional)
+
+
+def receipt_data(desk: Desk, case_no: str) -> p.ReceiptData:
+    detail = cases.get_case(desk.conn, case_no)
+    if not detail.accept_doc_no:
+        raise RuleRefused(f"办件 {detail.case_no} 尚未受理，没有受理回执 / not accepted yet")
+    item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
+    by_code = {m.code: m for m in item.materials}
+    received = tuple(
+        p.ReceivedMaterial(
+            name=m.name,
+            form=_PDF_FORMS[by_code[m.code].form] if m.code in by_code else "原件",
+            copies=by_code[m.code].count if m.code in by_code else 1,
+        )
+        for m in detail.materials
+        if m.status == "received"
+    )
+    accepted = next(e for e in detail.timeline if e.kind == "case.accepted")
+    return p.ReceiptData(
+        centre=centre_info(desk),
+        doc_number=detail.accept_doc_no,
+        case_number=cases.barcode_value(detail.case_no),
+        item=_item(detail, item),
+        applicant=_applicant(detail),
+        accepted_at=_at(accepted.at),
+        deadline=_deadline(detail),
+        clerk=_clerk(desk, accepted.actor),
+        materials=received,
+        agent=_agent(detail),
+        legal_basis="；".join(item.legal_basis[:2]),
+        pickup_instructions="办结后凭本回执到窗口领取结果，或按约定方式送达；"
+        "可凭办件编号到窗口或拨打咨询电话查询办理进度。",
+    )
+
+
+def notice_data(desk: Desk, case_no: str, ordinal: int | None = None) -> p.NoticeData:
+    detail = cases.get_case(desk.conn, case_no)
+    if not detail.notices:
+        raise RuleRefused(f"办件 {detail.case_no} 没有出具过一次性告知书 / no notice issued")
+    notice = detail.notices[-1] if ordinal is None else detail.notices[ordinal - 1]
+    item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
+    notice_events = [e for e in detail.timeline if e.kind == "case.notice_issued"]
+    issued = notice_events[notice.ordinal - 1]
+    notes = [
+        f"请于 {notice.return_by:%Y年%m月%d日} 前补齐上述材料，逾期未补正的，视为放弃本次申请。"
+    ]
+    if notice.override_by:
+        notes.append(f"本告知书经中心负责人批准补充告知，理由：{notice.override_reason}")
+    return p.NoticeData(
+        centre=centre_info(desk),
+        doc_number=notice.notice_no,
+        case_number=cases.barcode_value(detail.case_no),
+        item=_item(detail, item),
+        applicant=_applicant(detail),
+        received_at=_first_event(detail, "case.received"),
+        issued_at=_at(issued.at),
+        missing=tuple(p.MissingMaterial(i.name, i.problem, i.how_to_fix) for i in notice.items),
+        return_by=notice.return_by,
+        clerk=_clerk(desk, issued.actor),
+        agent=_agent(detail),
+        notes=tuple(notes),
+    )
+
+
+def rejection_data(desk: Desk, case_no: str) -> p.RejectionData:
+    detail = cases.get_case(desk.conn, case_no)
+    if detail.state != "rejected":
+        raise RuleRefused(f"办件 {detail.case_no} 不是不予受理 / the case was not rejected")
+    item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
+    event = next(e for e in detail.timeline if e.kind == "case.rejected")
+    return p.RejectionData(
+        centre=centre_info(desk),
+        doc_number=str(detail.outcome_detail["doc_no"]),
+        item=_item(detail, item),
+        applicant=_applicant(detail),
+        received_at=_first_event(detail, "case.received"),
+        issued_on=detail.closed_on or desk.today(),
+        reason=str(detail.outcome_detail["reason"]),
+        where_to_go=str(detail.outcome_detail["where_to_go"]),
+        review_body=str(settings.get(desk.conn, "review_body")),
+        court=str(settings.get(desk.conn, "court")),
+        clerk=_clerk(desk, event.actor),
+        agent=_agent(detail),
+        case_number=cases.barcode_value(detail.case_no),
+    )
+
+
+def completion_data(desk: Desk, case_no: str) -> p.CompletionData:
+    detail = cases.get_case(desk.conn, case_no)
+    if detail.state != "completed":
+        raise RuleRefused(f"办件 {detail.case_no} 尚未办结 / the case is not completed")
+    item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
+    event = next(e for e in detail.timeline if e.kind == "case.completed")
+    approved = detail.outcome == "approved"
+    d = detail.outcome_detail
+    result = (
+        f"准予办理。{d.get('certificate_name') or ''}{d.get('certificate_no') or ''}".strip()
+        if approved
+        else f"不予批准。{d.get('note') or ''}".strip()
+    )
+    return p.CompletionData(
+        centre=centre_info(desk),
+        doc_number=detail.accept_doc_no or detail.case_no,
+        case_number=cases.barcode_value(detail.case_no),
+        item=_item(detail, item),
+        applicant=_applicant(detail),
+        accepted_at=_first_event(detail, "case.accepted"),
+        # The business date (it may be a backfilled one) at the time the event was written.
+        completed_at=dt.datetime.combine(detail.closed_on or desk.today(), _at(event.at).timetz()),
+        deadline=_deadline(detail),
+        approved=approved,
+        result=result,
+        delivery=cases.DELIVERY.get(str(d.get("delivery")), "窗口领取"),
+        clerk=_clerk(desk, event.actor),
+        agent=_agent(detail),
+        review_body="" if approved else str(settings.get(desk.conn, "review_body")),
+        court="" if approved else str(settings.get(desk.conn, "court")),
+    )
+
+
+_BUILDERS: dict[str, Callable[[Desk, str], object]] = {
+    "receipt": receipt_data,
+    "notice": notice_data,
+    "rejection": rejection_data,
+    "completion": completion_data,
+}
+
+
+def slip_pdf(desk: Desk, kind: str, case_no: str, layout: Layout = "a4") -> bytes:
+    """The slip as PDF bytes, in memory: nothing personal is written to disk."""
+    build = _BUILDERS.get(kind)
+    if build is None:
+        raise RuleRefused(f"没有“{kind}”文书，可用：{'、'.join(SLIP_KINDS)} / unknown slip")
+    return render_form(kind, build(desk, case_no), layout)
+
+
+def guide_data(desk: Desk, item_code: str) -> p.GuideData:
+    """办事指南 for a catalogue item (the public information of plan §2.3.2)."""
+    item = get_item(desk.conn, item_code).item
+    centre = centre_info(desk)
+    return p.GuideData(
+        centre=centre,
+        item_code=item.code,
+        item_name=item.name,
+        item_type=item.item_type_label,
+        case_type=item.case_kind_label,
+        implementer=centre.name,
+        department=item.department,
+        legal_basis=item.legal_basis,
+        conditions=tuple(line for line in item.conditions.splitlines() if line.strip())
+        or ("符合本事项规定条件的申请人",),
+        materials=tuple(
+            p.GuideMaterial(
+                name=m.name,
+                form=_PDF_FORMS[m.form],
+                copies=f"{m.count}份",
+                requirement=m.requirement or "—",
+                required=m.required and not m.condition,
+            )
+            for m in item.materials
+        ),
+        statutory_limit=p.TimeLimit(
+            item.statutory_limit.days, _UNIT_LABEL[item.statutory_limit.unit]
+        ),
+        committed_limit=p.TimeLimit(
+            item.committed_limit.days, _UNIT_LABEL[item.committed_limit.unit]
+        ),
+        fee=item.fee_label,
+        fee_basis=item.fee_basis or "—",
+        process=item.process or ("窗口受理", "审核", "办结"),
+        venue=f"{centre.name} {item.window}",
+        hours=centre.opening_hours,
+        consult_phone=item.consult_phone,
+        supervision_phone=item.supervise_phone or centre.supervision_phone,
+        notes=(item.notes,) if item.notes else (),
+    )
+
+
+def guide_pdf(desk: Desk, item_code: str) -> bytes:
+    return render_form("guide", guide_data(desk, item_code), "a4")
