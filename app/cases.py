@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from app.applicants import Person
 from app.calendar import load_calendar
 from app.catalogue import get_item
 from app.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
+from app.identity import check_phone
 from app.permissions import Role, require
 from app.projections import REGISTRY
 from db import keys
@@ -86,7 +88,8 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "lapse": ("按补正逾期处理", ("awaiting_correction",)),
 }
 
-_CASE_NO = re.compile(r"^(\d{9})-?(\d{2})-?(\d{8})-?(\d{4})-?(\d)$")
+# ASCII digits only: `\d` alone would take any script's digits and hand them back as "canonical".
+_CASE_NO = re.compile(r"^(\d{9})-?(\d{2})-?(\d{8})-?(\d{4})-?(\d)$", re.ASCII)
 
 
 # -- numbers -----------------------------------------------------------------------------------
@@ -103,7 +106,8 @@ def format_case_no(centre_code: str, desk_no: int, day: dt.date, seq: int) -> st
 def parse_case_no(text: str) -> str:
     """Accept a typed or scanned case number (with or without dashes); return the canonical
     form or raise `InvalidInput` — a mistyped digit fails the check digit."""
-    cleaned = "".join(text.split()).replace("—", "-")
+    # NFKC: a Chinese IME in full-width mode types ５１０４２１… and －.
+    cleaned = "".join(unicodedata.normalize("NFKC", text).split()).replace("—", "-")
     match = _CASE_NO.match(cleaned)
     if not match:
         raise InvalidInput("case_no", f"“{text.strip()[:40]}”不是办件编号 / not a case number")
@@ -175,9 +179,9 @@ class NoticeOverride:
 
 
 def _touch(conn: Connection, event: Event, **changes: Any) -> None:
-    sets = ", ".join(f"{k} = ?" for k in changes)
+    sets = "".join(f"{k} = ?, " for k in changes)  # none for materials and notes
     conn.execute(
-        f"UPDATE cases SET {sets}, updated_at = ?, last_seq = ? WHERE case_no = ?",
+        f"UPDATE cases SET {sets}updated_at = ?, last_seq = ? WHERE case_no = ?",
         (*changes.values(), event.at, event.seq, event.body["case_no"]),
     )
 
@@ -392,7 +396,7 @@ class CaseSummary:
     @property
     def state_label(self) -> str:
         label = STATE_LABELS[self.state]
-        return f"{label}（特别程序中）" if self.paused else label
+        return f"{label}（特别程序中）" if self.paused and self.is_open else label
 
     @property
     def is_open(self) -> bool:
@@ -648,8 +652,12 @@ def search_cases(conn: Connection, text: str, limit: int = 50) -> list[CaseSumma
     if len(compact) >= 15 and compact[:-1].isdigit():
         where, params = "a.id_number = ?", (compact,)
     elif _DIGITS.match(query):
-        digits = re.sub(r"\D", "", query)
-        where, params = "a.phone = ?", (digits[-11:] if digits.startswith("86") else digits,)
+        try:  # stored normalised: 13812345678, 0812-1234567
+            phone = check_phone(query).normalised
+        except InvalidInput:
+            digits = re.sub(r"\D", "", query)
+            phone = digits[-11:] if digits.startswith("86") else digits
+        where, params = "a.phone = ?", (phone,)
     else:
         where, params = "a.name >= ? AND a.name < ?", (query, query + "\U0010ffff")
     sql = (
@@ -690,11 +698,14 @@ def _check_transition(detail: CaseDetail, action: str) -> None:
         )
     if action in ("pause", "complete", "forward") and detail.summary.paused:
         raise RuleRefused(
-            f"办件 {detail.case_no} 正在特别程序中，请先结束特别程序 / the case is paused; "
-            f"resume it first"
+            f"办件 {detail.case_no} 当前为“{detail.summary.state_label}”，正在特别程序中，"
+            f"不能{label}，请先结束特别程序 / the case is {state} and paused; resume it first"
         )
     if action == "resume" and not detail.summary.paused:
-        raise RuleRefused(f"办件 {detail.case_no} 没有进行中的特别程序 / the case is not paused")
+        raise RuleRefused(
+            f"办件 {detail.case_no} 当前为“{STATE_LABELS[state]}”，没有进行中的特别程序 / "
+            f"the case is {state} and not paused"
+        )
 
 
 def _text(value: str, field_name: str, label: str, max_len: int = 500) -> str:
@@ -803,15 +814,21 @@ def intake(
     )
 
 
-def _complete(item_materials: Sequence[Any], lines: Sequence[Mapping[str, Any]]) -> bool:
+def _blocking(item_materials: Sequence[Any], lines: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Names of the materials that keep the file from being complete."""
     status = {m["code"]: m["status"] for m in lines}
+    names: list[str] = []
     for m in item_materials:
         st = status.get(m.code, "missing")
-        if m.required and not m.condition and st != "received":
-            return False
-        if m.required and m.condition and st not in ("received", "not_applicable"):
-            return False
-    return True
+        # A conditional material may be marked not applicable; any other must be received.
+        acceptable = ("received", "not_applicable") if m.condition else ("received",)
+        if m.required and st not in acceptable:
+            names.append(m.name)
+    return names
+
+
+def _complete(item_materials: Sequence[Any], lines: Sequence[Mapping[str, Any]]) -> bool:
+    return not _blocking(item_materials, lines)
 
 
 def _is_complete(desk: Desk, detail: CaseDetail) -> bool:
@@ -858,6 +875,18 @@ def authorize_override(desk: Desk, director: str, passphrase: str, reason: str) 
     return NoticeOverride(member.username, _text(reason, "override_reason", "授权理由", 200))
 
 
+def _check_override(desk: Desk, override: NoticeOverride) -> None:
+    """An override must name an active director: a hand-made `NoticeOverride` naming anyone
+    else (the clerk themself) is refused, whatever the screen did."""
+    from app import staff
+
+    member = staff.find(desk.conn, override.director)
+    if member is None or not member.active or member.role != Role.DIRECTOR:
+        raise PermissionDenied(
+            "第二次告知须由中心负责人授权 / a second notice needs the centre director"
+        )
+
+
 def issue_notice(
     desk: Desk,
     case_no: str,
@@ -872,6 +901,8 @@ def issue_notice(
     require(desk.user.role, "case.handle")
     detail = get_case(desk.conn, case_no, with_timeline=False)
     _check_transition(detail, "notice")
+    if override is not None:
+        _check_override(desk, override)
     if detail.notices and override is None:
         raise RuleRefused(
             f"办件 {detail.case_no} 已出具过一次性告知书（{detail.notices[0].notice_no}），"
@@ -950,12 +981,9 @@ def accept(
     merged = {m.code: {"code": m.code, "status": m.status} for m in detail.materials}
     merged.update({t["code"]: t for t in body_ticks})
     item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
-    if not _complete(item.materials, list(merged.values())):
-        missing = "、".join(
-            m.name
-            for m in item.materials
-            if merged.get(m.code, {}).get("status") != "received" and m.required and not m.condition
-        )
+    blocking = _blocking(item.materials, list(merged.values()))
+    if blocking:
+        missing = "、".join(blocking)
         raise RuleRefused(
             f"材料不齐（{missing}），不能受理；请出具一次性告知书 / materials incomplete"
         )
@@ -1161,3 +1189,19 @@ def add_note(desk: Desk, case_no: str, text: str) -> None:
         {"case_no": detail.case_no, "text": _text(text, "text", "备注")},
         desk.user.username,
     )
+
+
+def allowed_actions(detail: CaseDetail) -> list[str]:
+    """The actions the desk may offer for this case now, in TRANSITIONS order: the same checks
+    the commands make, so a screen never offers a button the service would refuse for the
+    case's state. (`lapse` is left out: it is a start-of-day job, not a clerk's choice.)"""
+    offered: list[str] = []
+    for action in TRANSITIONS:
+        if action == "lapse":
+            continue
+        try:
+            _check_transition(detail, action)
+        except RuleRefused:
+            continue
+        offered.append(action)
+    return offered

@@ -74,14 +74,16 @@ def recompute_case(conn: Connection, calendar: WorkCalendar, case_no: str) -> No
         return
     clock_start, days, unit, paused = dt.date.fromisoformat(row[0]), row[1], row[2], row[3]
     total_paused = 0
+    # The clock start day itself never counts (民法典 §201): a pause begun that day loses
+    # only the days after it.
+    first_counted = clock_start + dt.timedelta(days=1)
     for pause in conn.execute(
         "SELECT ordinal, started_on, ended_on FROM case_pauses WHERE case_no = ? "
         "AND ended_on IS NOT NULL",
         (case_no,),
     ):
-        length = pause_length(
-            calendar, unit, dt.date.fromisoformat(pause[1]), dt.date.fromisoformat(pause[2])
-        )
+        started = max(dt.date.fromisoformat(pause[1]), first_counted)
+        length = pause_length(calendar, unit, started, dt.date.fromisoformat(pause[2]))
         conn.execute(
             "UPDATE case_pauses SET workdays = ? WHERE case_no = ? AND ordinal = ?",
             (length, case_no, pause[0]),
