@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from app.permissions import require
 from app.projections import REGISTRY
 from app.workdays import WorkCalendar, YearSchedule, parse_schedule_file, seed_schedules
-from db.ledger import Event, canonical_json
+from db.ledger import Event, canonical_json, last_event_of
 from db.sqlite import Connection
 
 if TYPE_CHECKING:
@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 REGISTRY.own_tables("calendar_years")
 
-# One calendar object per (connection, last loading event): building it parses every year.
-_cache: dict[int, tuple[int, WorkCalendar]] = {}
+# One calendar per connection, rebuilt after a year is loaded (building it parses every year).
+# Keyed by the loading event's hash too: ids of closed connections are reused.
+_cache: dict[int, tuple[str, WorkCalendar]] = {}
 
 
 @REGISTRY.on("calendar.year_loaded")
@@ -47,8 +48,7 @@ def _year_loaded(conn: Connection, event: Event) -> None:
 
 
 def load_calendar(conn: Connection) -> WorkCalendar:
-    row = conn.execute("SELECT coalesce(max(loaded_seq), 0) FROM calendar_years").fetchone()
-    generation = int(row[0])
+    generation = last_event_of(conn, ("calendar.year_loaded",))
     cached = _cache.get(id(conn))
     if cached is not None and cached[0] == generation:
         return cached[1]

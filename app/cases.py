@@ -759,6 +759,10 @@ def intake(
     handed over. Materials not ticked count as missing."""
     require(desk.user.role, "case.handle")
     published = get_item(desk.conn, item_code.strip())
+    if published.withdrawn:
+        raise RuleRefused(
+            f"事项 {published.item.code} 已停用，不能收件 / the item is withdrawn"
+        )
     day = _business_date(desk, on, None)
     person = applicants.check_person(applicant, "applicant", day)
     agent_checked = applicants.check_person(agent, "agent", day) if agent else None
@@ -867,7 +871,8 @@ def authorize_override(desk: Desk, director: str, passphrase: str, reason: str) 
             "第二次告知须由中心负责人授权 / a second notice needs the centre director"
         )
     try:
-        key = keys.unlock_slot(desk.opened.keyfile, member.username, passphrase)
+        # The key file on disk: the director's slot may have been added after this session began.
+        key = keys.unlock_slot(desk.opened.reload_keyfile(), member.username, passphrase)
     except WrongPassphrase:
         raise WrongPassphrase("负责人口令不正确 / the director's passphrase is wrong") from None
     if key != desk.opened.key:
@@ -1083,6 +1088,12 @@ def pause(
     if kind not in PAUSE_KINDS:
         raise InvalidInput("kind", f"特别程序类型“{kind}”无效 / unknown procedure kind")
     detail = get_case(desk.conn, case_no, with_timeline=False)
+    ended = [p.ended_on for p in detail.pauses if p.ended_on is not None]
+    if ended and on is not None and on < max(ended):
+        # Pauses must not overlap, or the same days would be counted twice.
+        raise InvalidInput(
+            "on", "特别程序不能早于上一次特别程序的结束日期 / overlaps the last pause"
+        )
     return _simple(
         desk,
         case_no,

@@ -21,7 +21,7 @@ from app.catalogue_model import (
 from app.errors import NotFound
 from app.permissions import require
 from app.projections import REGISTRY
-from db.ledger import Event, canonical_json
+from db.ledger import Event, canonical_json, last_event_of
 from db.sqlite import Connection
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class PublishedItem:
     version: int
     demo: bool
     published_at: str
+    withdrawn: bool = False
 
 
 @REGISTRY.on("catalogue.item_published")
@@ -66,17 +67,20 @@ def _withdrawn(conn: Connection, event: Event) -> None:
 
 
 def _row_to_item(row: tuple[object, ...]) -> PublishedItem:
-    item_json, version, demo, published_at = row
+    item_json, version, demo, published_at, withdrawn = row
     return PublishedItem(
         ServiceItem.from_dict(json.loads(str(item_json))),
         int(str(version)),
         bool(demo),
         str(published_at),
+        bool(withdrawn),
     )
 
 
 def current_items(conn: Connection, include_withdrawn: bool = False) -> list[PublishedItem]:
-    sql = "SELECT item, version, demo, published_at FROM catalogue_items WHERE current = 1"
+    sql = (
+        "SELECT item, version, demo, published_at, withdrawn FROM catalogue_items WHERE current = 1"
+    )
     if not include_withdrawn:
         sql += " AND withdrawn = 0"
     return [_row_to_item(tuple(r)) for r in conn.execute(sql + " ORDER BY code")]
@@ -85,13 +89,13 @@ def current_items(conn: Connection, include_withdrawn: bool = False) -> list[Pub
 def get_item(conn: Connection, code: str, version: int | None = None) -> PublishedItem:
     if version is None:
         row = conn.execute(
-            "SELECT item, version, demo, published_at FROM catalogue_items "
+            "SELECT item, version, demo, published_at, withdrawn FROM catalogue_items "
             "WHERE code = ? AND current = 1",
             (code,),
         ).fetchone()
     else:
         row = conn.execute(
-            "SELECT item, version, demo, published_at FROM catalogue_items "
+            "SELECT item, version, demo, published_at, withdrawn FROM catalogue_items "
             "WHERE code = ? AND version = ?",
             (code, version),
         ).fetchone()
@@ -168,18 +172,13 @@ def export_text(conn: Connection, name: str = "本中心事项目录") -> str:
     )
 
 
-_index_cache: dict[int, tuple[int, CatalogueIndex]] = {}
+_index_cache: dict[int, tuple[str, CatalogueIndex]] = {}
 
 
 def search(conn: Connection, query: str, limit: int = 20) -> list[ServiceItem]:
     """Code, name or pinyin initials (`dbsq` → 低保申请); the index is rebuilt only after the
     catalogue changed."""
-    generation = int(
-        conn.execute(
-            "SELECT coalesce(max(seq), 0) FROM events WHERE kind IN "
-            "('catalogue.item_published', 'catalogue.item_withdrawn')"
-        ).fetchone()[0]
-    )
+    generation = last_event_of(conn, ("catalogue.item_published", "catalogue.item_withdrawn"))
     cached = _index_cache.get(id(conn))
     if cached is None or cached[0] != generation:
         cached = (generation, CatalogueIndex(p.item for p in current_items(conn)))

@@ -213,6 +213,18 @@ def head(conn: Connection) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS_PREV_HASH)
 
 
+def last_event_of(conn: Connection, kinds: Sequence[str]) -> str:
+    """The hash of the latest event of these kinds ("" if none): a cache key that differs
+    between ledgers, since every chain starts from its own genesis."""
+    marks = ",".join("?" for _ in kinds)
+    row = conn.execute(
+        "SELECT hash FROM events WHERE seq = "
+        f"(SELECT max(seq) FROM events WHERE kind IN ({marks}))",
+        tuple(kinds),
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
 def read_events(conn: Connection, after_seq: int = 0, limit: int | None = None) -> Iterator[Event]:
     sql = "SELECT * FROM events WHERE seq > ? ORDER BY seq"
     params: tuple[int, ...] = (after_seq,)

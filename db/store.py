@@ -74,6 +74,11 @@ class OpenedLedger:
     def ledger_id(self) -> str:
         return self.keyfile.ledger_id
 
+    def reload_keyfile(self) -> keys.KeyFile:
+        """The key file as it is on disk now (another session may have added a slot)."""
+        self.keyfile = _read_keyfile(self.files)
+        return self.keyfile
+
     def save_keyfile(self, keyfile: keys.KeyFile) -> None:
         write_atomically(self.files.keys, keyfile.to_bytes())
         self.keyfile = keyfile
