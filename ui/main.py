@@ -1,44 +1,51 @@
-"""The desk window. For now a start screen; the screens of DESIGN §8 arrive with the GUI
-issue."""
+"""The desk window's entry point (`clerkdesk` without a command)."""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication
 
-WINDOW_TITLE = "ClerkDesk 便民窗口台账"
+from ui.views.main_window import WINDOW_TITLE
+
+__all__ = ["WINDOW_TITLE", "build", "run_desk"]
 
 
-class StartWindow(QMainWindow):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWindowTitle(WINDOW_TITLE)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        title = QLabel("便民窗口台账")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("font-size: 28px; font-weight: bold;")
-        hint = QLabel(
-            "桌面界面正在建设中。\n"
-            "新建台账：clerkdesk init --ledger 台账文件 --center-code 510421100 "
-            "--center-name 攀莲镇便民服务中心 --admin 用户名\n"
-            "更多命令：clerkdesk --help"
-        )
-        hint.setObjectName("hint")
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addStretch(1)
-        layout.addWidget(title)
-        layout.addWidget(hint)
-        layout.addStretch(1)
-        self.setCentralWidget(body)
-        self.resize(900, 560)
+def build(argv: list[str] | None = None, **options):  # type: ignore[no-untyped-def]
+    """The window and its controller, ready to show (used by run_desk, tests, screenshots)."""
+    from ui import paths
+    from ui.controllers.app import DeskController
+    from ui.qt_setup import configure_app
+    from ui.views.main_window import MainWindowView
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    configure_app(app)
+    window = MainWindowView()
+    ledger = options.pop("ledger_path", None) or paths.default_ledger_path(argv or [])
+    controller = DeskController(window, ledger, **options)
+    return window, controller
 
 
 def run_desk() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
-    window = StartWindow()
+    assert isinstance(app, QApplication)
+    from ui import paths
+    from ui.errors import describe
+    from ui.qt_setup import configure_app, configure_logging
+
+    configure_app(app)  # names first: the data folder is derived from them
+    configure_logging(paths.data_dir() / "logs")
+    window, controller = build(sys.argv[1:])
+
+    def excepthook(kind, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        # A bug in a slot: log it without personal data, apologise, keep the desk running.
+        controller.notify(describe(exc.with_traceback(tb)), "error")
+
+    sys.excepthook = excepthook
+    controller.start()
     window.show()
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        controller.shutdown()

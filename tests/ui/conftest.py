@@ -1,0 +1,87 @@
+"""GUI test set-up: a desk window over a fresh ledger, driven by the keyboard.
+
+Slips are not sent to a printer: a recorder takes the PDF bytes the clerk would see in the
+preview. UI preferences live in a throw-away ini file, never in the real user settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from app import catalogue, staff
+from tests.conftest import PASSPHRASE, FakeClock
+
+DIRECTOR_PASSPHRASE = "director pass 9"
+
+
+@dataclass
+class SlipRecorder:
+    slips: list[tuple[str, bytes, bool]] = field(default_factory=list)
+
+    def show(self, pdf: bytes, title: str, direct: bool) -> None:
+        self.slips.append((title, pdf, direct))
+
+
+@dataclass
+class Gui:
+    qtbot: QtBot
+    window: Any
+    ctl: Any
+    slips: SlipRecorder
+    path: Path
+
+    def settle(self, timeout: int = 10_000) -> None:
+        """Wait until every op has run and its result was delivered."""
+        self.qtbot.waitUntil(self.ctl.worker.idle, timeout=timeout)
+
+    def run(self, fn: Callable[[Any], Any]) -> Any:
+        """Read the ledger through the desk's own worker (the test's view of the truth)."""
+        box: list[Any] = []
+        self.ctl.session.op(fn, box.append)
+        self.qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+        return box[0]
+
+
+@pytest.fixture
+def ledger(make_desk: Callable[..., Any]) -> Path:
+    """A desk with the demo catalogue, a clerk `liuyang` and a director `zhaomin`."""
+    desk, _recovery = make_desk()
+    catalogue.install_demo(desk)
+    staff.add_account(desk, "liuyang", "刘洋", "clerk", PASSPHRASE)
+    staff.add_account(desk, "zhaomin", "赵敏", "director", DIRECTOR_PASSPHRASE)
+    path = desk.path
+    desk.close()
+    return Path(path)
+
+
+@pytest.fixture
+def make_gui(qtbot: QtBot, tmp_path: Path, clock: FakeClock) -> Iterator[Callable[..., Gui]]:
+    from ui.main import build
+    from ui.prefs import Prefs
+
+    made: list[Gui] = []
+
+    def factory(path: Path, **options: Any) -> Gui:
+        prefs = Prefs(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+        recorder = SlipRecorder()
+        window, ctl = build(
+            [], ledger_path=path, prefs=prefs, clock=clock, slip_output=recorder, **options
+        )
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitExposed(window)
+        ctl.start()
+        gui = Gui(qtbot, window, ctl, recorder, path)
+        made.append(gui)
+        return gui
+
+    yield factory
+    for gui in made:
+        gui.ctl.shutdown()

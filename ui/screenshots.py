@@ -1,0 +1,158 @@
+"""`python -m ui.screenshots OUTDIR`: PNGs of each main screen at 1366×768, from a freshly
+created demo ledger, offscreen, with the bundled font (README and docs show them)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+SIZE = (1366, 768)
+
+
+class _NoPrint:
+    def __init__(self) -> None:
+        self.slips: list[tuple[str, int]] = []
+
+    def show(self, pdf: bytes, title: str, direct: bool) -> None:
+        self.slips.append((title, len(pdf)))
+
+
+def _wait(app: QApplication, cond: Callable[[], bool], timeout: float = 30.0) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise TimeoutError("screen did not settle")
+        app.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):
+        app.processEvents()
+
+
+def _save(widget: QWidget, out: Path, name: str) -> Path:
+    QApplication.processEvents()
+    path = out / f"{name}.png"
+    widget.grab().save(str(path))
+    return path
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0] if argv else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(["clerkdesk-screenshots"])
+    assert isinstance(app, QApplication)
+    from app.demo import DEMO_PASSPHRASE
+    from app.identity import resident_id_check_char
+    from ui.main import build
+    from ui.prefs import Prefs
+
+    tmp = Path(tempfile.mkdtemp(prefix="clerkdesk-shots-"))
+    prefs = Prefs(QSettings(str(tmp / "ui.ini"), QSettings.Format.IniFormat))
+    printed = _NoPrint()
+    window, ctl = build([], ledger_path=tmp / "desk.ledger", prefs=prefs, slip_output=printed)
+    window.resize(*SIZE)
+    window.show()
+    made: list[Path] = []
+    w = ctl.worker
+    try:
+        ctl.start()
+        made.append(_save(window, out, "01-welcome"))
+
+        # Set-up wizard, first and second pages (the ledger is not created for the shot).
+        ctl.start_setup()
+        assert ctl.setup is not None
+        wizard = ctl.setup.wizard
+        wizard.resize(760, 600)
+        _wait(app, lambda: wizard.isVisible())
+        made.append(_save(wizard, out, "02-setup-centre"))
+        wizard.next()
+        a = wizard.admin
+        a.username.setText("wangqiang")
+        a.display_name.setText("王强")
+        a.passphrase.setText("攀莲镇窗口 2026 春")
+        a.confirm.setText("攀莲镇窗口 2026 春")
+        made.append(_save(wizard, out, "03-setup-admin"))
+        wizard.reject()
+
+        # Demo ledger → unlock.
+        ctl.open_demo()
+        _wait(app, lambda: w.idle() and window.pages.currentIndex() == 1)
+        made.append(_save(window, out, "04-unlock"))
+        window.unlock.passphrase.setText("wrong passphrase")
+        ctl.unlock()
+        _wait(app, w.idle)
+        made.append(_save(window, out, "05-unlock-wrong-passphrase"))
+        window.unlock.passphrase.setText(DEMO_PASSPHRASE)
+        ctl.unlock()
+        _wait(app, lambda: w.idle() and ctl.today.loaded)
+        made.append(_save(window, out, "06-today"))
+
+        # Intake filled in (not submitted).
+        ctl.show_tab(2 - 1)
+        v = window.intake
+        QTest.keyClicks(v.item_search, "dbsq")
+        _wait(app, lambda: v.item_results.count() > 0)
+        QTest.keyClick(v.item_search, Qt.Key.Key_Return)
+        _wait(app, lambda: w.idle() and ctl.intake.item is not None)
+        v.applicant.name.setText("李秀英")
+        body = "51042119580312002"
+        v.applicant.id_number.setText(body + resident_id_check_char(body))
+        v.applicant.phone.setText("13881234567")
+        v.applicant.address.setText("米易县攀莲镇挂榜村3组")
+        v.materials.set_status(0, "received")
+        v.materials.set_status(1, "received")
+        v.materials.set_status(2, "defective")
+        v.materials.setCurrentCell(2, 5)
+        made.append(_save(window, out, "07-intake"))
+        ctl.intake.accept()
+        _wait(app, w.idle)
+        made.append(_save(window, out, "08-intake-incomplete"))
+        ctl.intake.reset()
+
+        # Case detail: the first awaiting-correction case that already has a notice.
+        awaiting = window.today.awaiting
+        case_no = awaiting.item(0, 1).text()
+        ctl.open_case(case_no)
+        _wait(app, lambda: w.idle() and window.tabs.currentIndex() == 2)
+        made.append(_save(window, out, "09-case-detail"))
+        ctl.case.run_action("notice")
+        dialog = ctl.case.dialog
+        assert dialog is not None
+        _wait(app, dialog.isVisible)
+        made.append(_save(dialog, out, "10-override-dialog"))
+        dialog.reject()
+
+        # An accepted case with a deadline light.
+        rows = ctl.today.visible_rows()
+        red = next((r for r in rows if r["level"] == "red"), rows[0])
+        ctl.open_case(red["case_no"])
+        _wait(
+            app,
+            lambda: (
+                w.idle()
+                and ctl.case.current is not None
+                and ctl.case.current.detail.case_no == red["case_no"]
+            ),
+        )
+        made.append(_save(window, out, "11-case-red"))
+        ctl.notify("扫描的条码不是办件编号，已忽略。", "error")
+        ctl.show_tab(0)
+        made.append(_save(window, out, "12-today-scan-message"))
+    finally:
+        ctl.shutdown()
+    for path in made:
+        print(path)  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,107 @@
+"""The open desk, owned by the worker thread.
+
+`DeskSession` holds the `app.desk.Desk` between ops; it is read and written only inside ops
+(so only on the worker thread). What the screens need to show about the desk — who is logged
+in, which centre, demo or not — comes back once per unlock as a plain `DeskInfo`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from app import catalogue
+from app.desk import Clock, Desk, open_desk, set_up
+from app.desk_profile import DeskProfile
+from app.staff import StaffMember
+from db.errors import ClerkDeskError
+from db.ledger import now_in_china
+from ui.worker import DESK, DbWorker
+
+T = TypeVar("T")
+
+
+class DeskLocked(ClerkDeskError):
+    """An op ran after the desk was locked (a late click): nothing was done."""
+
+    def __init__(self) -> None:
+        super().__init__("台账已锁定，请先解锁 / the desk is locked")
+
+
+@dataclass(frozen=True)
+class DeskInfo:
+    path: Path
+    user: StaffMember
+    profile: DeskProfile
+    demo: bool
+
+
+class DeskSession:
+    def __init__(self, worker: DbWorker, clock: Clock = now_in_china) -> None:
+        self.worker = worker
+        self.clock = clock
+        self._desk: Desk | None = None  # worker thread only
+
+    # -- worker-thread side -----------------------------------------------------------
+    def _require(self) -> Desk:
+        if self._desk is None:
+            raise DeskLocked()
+        return self._desk
+
+    def _info(self, desk: Desk) -> DeskInfo:
+        return DeskInfo(desk.path, desk.user, desk.profile(), catalogue.is_demo(desk.conn))
+
+    def _close_now(self) -> None:
+        desk, self._desk = self._desk, None
+        if desk is not None:
+            desk.close()
+
+    def _open(self, path: Path, username: str, passphrase: str) -> DeskInfo:
+        self._close_now()
+        self._desk = open_desk(path, username, passphrase, clock=self.clock)
+        return self._info(self._desk)
+
+    def _set_up(self, path: Path, **fields: Any) -> tuple[DeskInfo, str]:
+        self._close_now()
+        desk, recovery = set_up(path, clock=self.clock, **fields)
+        self._desk = desk
+        return self._info(desk), recovery
+
+    # -- GUI-thread side --------------------------------------------------------------
+    def op(
+        self,
+        fn: Callable[[Desk], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        changes: Iterable[str] = (),
+    ) -> int:
+        return self.worker.submit(lambda: fn(self._require()), on_done, on_error, changes)
+
+    def open(
+        self,
+        path: Path,
+        username: str,
+        passphrase: str,
+        on_done: Callable[[DeskInfo], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        self.worker.submit(
+            lambda: self._open(path, username, passphrase), on_done, on_error, (DESK,)
+        )
+
+    def set_up(
+        self,
+        path: Path,
+        fields: dict[str, Any],
+        on_done: Callable[[tuple[DeskInfo, str]], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        self.worker.submit(lambda: self._set_up(path, **fields), on_done, on_error, (DESK,))
+
+    def close(self, on_done: Callable[[None], None] | None = None) -> None:
+        self.worker.submit(self._close_now, on_done, None, (DESK,))
+
+    def shutdown(self) -> None:
+        self.worker.shutdown(last=self._close_now)

@@ -1,0 +1,230 @@
+"""Dialogs built from a list of fields (reason, where to go, department, director...).
+
+The dialog does not run anything itself: OK emits `submitted(values)`; the controller runs the
+op and either closes the dialog or shows the error next to the field at fault, so the clerk
+corrects it without retyping the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.views.widgets import FieldError, MessageLabel, hint, mark_error, title
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kind: str = "text"  # text | password | multiline | choice | editable_choice | check | int
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
+    default: str = ""
+    placeholder: str = ""
+    low: int = 0
+    high: int = 999
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class FormDialog(QDialog):
+    submitted = Signal(object)  # dict[str, object]
+
+    def __init__(
+        self,
+        heading: str,
+        fields: list[Field],
+        parent: QWidget | None = None,
+        *,
+        ok_text: str = "",
+        note: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(heading)
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title(heading, "sectionTitle"))
+        if note:
+            layout.addWidget(hint(note))
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.addLayout(form)
+        self.fields = {f.key: f for f in fields}
+        self.widgets: dict[str, QWidget] = {}
+        self.errors: dict[str, FieldError] = {}
+        for f in fields:
+            widget = self._make(f)
+            self.widgets[f.key] = widget
+            box = QWidget()
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(0, 0, 0, 0)
+            inner.setSpacing(2)
+            inner.addWidget(widget)
+            error = FieldError()
+            inner.addWidget(error)
+            self.errors[f.key] = error
+            form.addRow(f.label + self.tr("："), box)
+        self.message = MessageLabel()
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText((ok_text or self.tr("确定")) + self.tr("（Ctrl+Enter）"))
+        ok.setDefault(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消（Esc）"))
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        if fields:
+            self.widgets[fields[0].key].setFocus()
+
+    def _make(self, f: Field) -> QWidget:
+        if f.kind in ("text", "password"):
+            edit = QLineEdit(f.default)
+            edit.setPlaceholderText(f.placeholder)
+            if f.kind == "password":
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.returnPressed.connect(self._submit)
+            return edit
+        if f.kind == "multiline":
+            text = QPlainTextEdit(f.default)
+            text.setPlaceholderText(f.placeholder)
+            text.setTabChangesFocus(True)
+            text.setFixedHeight(72)
+            return text
+        if f.kind in ("choice", "editable_choice"):
+            combo = QComboBox()
+            combo.setEditable(f.kind == "editable_choice")
+            for value, label in f.choices:
+                combo.addItem(label, value)
+            if f.default:
+                index = combo.findData(f.default)
+                if index >= 0:
+                    combo.setCurrentIndex(index)
+                elif combo.isEditable():
+                    combo.setEditText(f.default)
+            return combo
+        if f.kind == "check":
+            check = QCheckBox(f.placeholder)
+            check.setChecked(f.default == "true")
+            return check
+        if f.kind == "int":
+            spin = QSpinBox()
+            spin.setRange(f.low, f.high)
+            spin.setValue(int(f.default or f.low))
+            return spin
+        raise ValueError(f.kind)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._submit()
+            return
+        super().keyPressEvent(event)
+
+    def values(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for key, widget in self.widgets.items():
+            if isinstance(widget, QLineEdit):
+                out[key] = widget.text()
+            elif isinstance(widget, QPlainTextEdit):
+                out[key] = widget.toPlainText()
+            elif isinstance(widget, QComboBox):
+                data = widget.currentData()
+                text = widget.currentText()
+                out[key] = (
+                    text
+                    if widget.isEditable() and text != widget.itemText(widget.currentIndex())
+                    else (data if data is not None else text)
+                )
+            elif isinstance(widget, QCheckBox):
+                out[key] = widget.isChecked()
+            elif isinstance(widget, QSpinBox):
+                out[key] = widget.value()
+        return out
+
+    def clear_errors(self) -> None:
+        for key, error in self.errors.items():
+            error.show_error("")
+            mark_error(self.widgets[key], False)
+        self.message.clear_message()
+
+    def show_error(self, field_key: str | None, text: str) -> None:
+        """Show the message next to the field it names, or under the form."""
+        self.clear_errors()
+        if field_key in self.errors:
+            self.errors[field_key].show_error(text)
+            widget = self.widgets[field_key]
+            mark_error(widget, True)
+            widget.setFocus()
+        else:
+            self.message.show_message(text, "error")
+
+    def set_busy(self, busy: bool) -> None:
+        self.buttons.setEnabled(not busy)
+
+    def _submit(self) -> None:
+        self.clear_errors()
+        self.submitted.emit(self.values())
+
+
+class MaterialsDialog(QDialog):
+    """Tick the materials the applicant brought back (补正), then OK."""
+
+    submitted = Signal(object)  # dict[str, tuple[str, str]]
+
+    def __init__(self, heading: str, note: str, parent: QWidget | None = None) -> None:
+        from ui.views.materials import MaterialsTable
+
+        super().__init__(parent)
+        self.setWindowTitle(heading)
+        self.resize(760, 420)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title(heading, "sectionTitle"))
+        layout.addWidget(hint(note))
+        self.table = MaterialsTable()
+        layout.addWidget(self.table, 1)
+        self.message = MessageLabel()
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("确定（Ctrl+Enter）")
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消（Esc）"))
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.table.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._submit()
+            return
+        super().keyPressEvent(event)
+
+    def show_error(self, field_key: str | None, text: str) -> None:
+        self.message.show_message(text, "error")
+
+    def set_busy(self, busy: bool) -> None:
+        self.buttons.setEnabled(not busy)
+
+    def _submit(self) -> None:
+        self.message.clear_message()
+        self.submitted.emit(self.table.statuses())
