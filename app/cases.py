@@ -760,9 +760,7 @@ def intake(
     require(desk.user.role, "case.handle")
     published = get_item(desk.conn, item_code.strip())
     if published.withdrawn:
-        raise RuleRefused(
-            f"事项 {published.item.code} 已停用，不能收件 / the item is withdrawn"
-        )
+        raise RuleRefused(f"事项 {published.item.code} 已停用，不能收件 / the item is withdrawn")
     day = _business_date(desk, on, None)
     person = applicants.check_person(applicant, "applicant", day)
     agent_checked = applicants.check_person(agent, "agent", day) if agent else None
