@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from app.permissions import require
 from app.projections import REGISTRY
 from app.workdays import WorkCalendar, YearSchedule, parse_schedule_file, seed_schedules
-from db.ledger import Event, canonical_json, last_event_of
+from db.ledger import Event, canonical_json
 from db.sqlite import Connection
 
 if TYPE_CHECKING:
@@ -48,7 +48,13 @@ def _year_loaded(conn: Connection, event: Event) -> None:
 
 
 def load_calendar(conn: Connection) -> WorkCalendar:
-    generation = last_event_of(conn, ("calendar.year_loaded",))
+    # The key comes from the projection itself (it rolls back with a verify replay) plus the
+    # hash of the last loading event (it differs between ledgers whose ids get reused).
+    count, last_seq = conn.execute(
+        "SELECT count(*), coalesce(max(loaded_seq), 0) FROM calendar_years"
+    ).fetchone()
+    row = conn.execute("SELECT hash FROM events WHERE seq = ?", (last_seq,)).fetchone()
+    generation = f"{count}:{last_seq}:{row[0] if row else ''}"
     cached = _cache.get(id(conn))
     if cached is not None and cached[0] == generation:
         return cached[1]

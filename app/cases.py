@@ -34,7 +34,7 @@ from app.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
 from app.identity import check_phone
 from app.permissions import Role, require
 from app.projections import REGISTRY
-from db import keys
+from db import store
 from db.errors import WrongPassphrase
 from db.ledger import Event, canonical_json, events_for_subject
 from db.sqlite import Connection
@@ -870,7 +870,9 @@ def authorize_override(desk: Desk, director: str, passphrase: str, reason: str) 
         )
     try:
         # The key file on disk: the director's slot may have been added after this session began.
-        key = keys.unlock_slot(desk.opened.reload_keyfile(), member.username, passphrase)
+        key = store.throttled_unlock(
+            desk.opened.files, desk.opened.reload_keyfile(), member.username, passphrase
+        )
     except WrongPassphrase:
         raise WrongPassphrase("负责人口令不正确 / the director's passphrase is wrong") from None
     if key != desk.opened.key:

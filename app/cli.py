@@ -31,6 +31,7 @@ from app.errors import InvalidInput
 from db import backup as db_backup
 from db import store
 from db.errors import ClerkDeskError, IntegrityFailure
+from db.sqlite import DatabaseError
 
 EXIT_CODES = {
     0: "success",
@@ -288,6 +289,10 @@ def run(argv: Sequence[str], gui: Callable[[], int] | None = None) -> int:
         fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         fail("已取消 / cancelled", 130)
+    except DatabaseError as exc:
+        if "locked" in str(exc):
+            fail("台账正被另一程序占用，请稍后再试 / the ledger is busy in another program", 6)
+        fail(f"台账文件已损坏，请用备份恢复 / the ledger file is damaged: {exc}", 6)
     except BrokenPipeError:
         # The reader went away (`clerkdesk case list | head`): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)

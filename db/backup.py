@@ -79,7 +79,7 @@ def backup(
         finally:
             copy.close()
         db_bytes = copy_path.read_bytes()
-        keys_bytes = opened.keyfile.to_bytes()
+        keys_bytes = opened.reload_keyfile().to_bytes()  # as on disk now, not as at login
         manifest = BackupManifest(
             ledger_id=opened.ledger_id,
             created_at=datetime.now(CHINA_TZ).isoformat(timespec="seconds"),
@@ -158,9 +158,16 @@ def restore(source: Path, ledger: Path, force: bool = False) -> BackupManifest:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        for old in (ledger, files.keys, *files.sidecars()):
+        # The set-aside ledger keeps working as a ledger: same suffixes, one new stem, so
+        # its WAL and key file still belong to it (desk.replaced-T.ledger, ….ledger.keys).
+        aside = LedgerFiles(ledger.with_name(f"{ledger.stem}.replaced-{stamp}{ledger.suffix}"))
+        for old, new in zip(
+            (ledger, files.keys, *files.sidecars()),
+            (aside.db, aside.keys, *aside.sidecars()),
+            strict=True,
+        ):
             if old.exists():
-                os.replace(old, old.with_name(f"{old.name}.replaced-{stamp}"))
+                os.replace(old, new)
         os.replace(staged_db, ledger)
         os.replace(staged_keys, files.keys)
     except OSError as exc:

@@ -9,6 +9,7 @@ every ledger ever written.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,10 +100,15 @@ def fsync_dir(path: Path) -> None:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a small file so that readers see the old or the new content, never half."""
-    tmp = path.with_name(path.name + ".tmp")
+    """Write a small file so that readers see the old or the new content, never half. The
+    temporary file is unique (two processes may write at once) and private (mode 0600)."""
     try:
-        with open(tmp, "wb") as fh:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise StorageError(f"无法写入 {path}：{exc.strerror} / cannot write {path}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

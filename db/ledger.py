@@ -20,7 +20,8 @@ from typing import Any, Protocol
 import uuid6
 
 from db.connection import transaction
-from db.sqlite import Connection, Row
+from db.errors import LedgerDamaged
+from db.sqlite import Connection, DatabaseError, Row
 
 # China has one fixed offset and no DST; a fixed zone avoids depending on tz data on Windows.
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -374,20 +375,47 @@ def verify_chain(conn: Connection) -> VerifyReport:
     return VerifyReport(count, head_seq, prev_hash)
 
 
+def _cipher_problem(conn: Connection) -> str | None:
+    """SQLCipher's page-level HMAC check (no rows when every page is intact; an unknown
+    pragma on plain SQLite, which also returns nothing)."""
+    rows = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+    return "; ".join(str(r[0]) for r in rows) if rows else None
+
+
 def verify(conn: Connection, projector: Projector) -> VerifyReport:
-    """The chain first; then the projections against a replay, rolled back afterwards."""
-    report = verify_chain(conn)
-    if not report.ok:
-        return report
-    stored = {t: projection_digest(conn, t) for t in projector.tables}
-    conn.execute("SAVEPOINT verify_replay")
+    """Pages, then the chain, then the projections against a replay — all in one write
+    transaction that is rolled back, so a save by another process in the middle can neither
+    raise a false alarm nor be seen half-way."""
+    nested = conn.in_transaction
+    conn.execute("SAVEPOINT verify_replay" if nested else "BEGIN IMMEDIATE")
     try:
-        _clear_projections(conn, projector)
-        _replay(conn, projector)
-        replayed = {t: projection_digest(conn, t) for t in projector.tables}
+        try:
+            damaged = _cipher_problem(conn)
+            if damaged:
+                return VerifyReport(
+                    0,
+                    0,
+                    GENESIS_PREV_HASH,
+                    None,
+                    f"台账文件页面校验失败：{damaged} / page check failed",
+                )
+            report = verify_chain(conn)
+            if not report.ok:
+                return report
+            stored = {t: projection_digest(conn, t) for t in projector.tables}
+            _clear_projections(conn, projector)
+            _replay(conn, projector)
+            replayed = {t: projection_digest(conn, t) for t in projector.tables}
+        except DatabaseError as exc:
+            raise LedgerDamaged(
+                f"台账文件已损坏（{exc}），请用备份恢复 / the ledger file is damaged: {exc}"
+            ) from exc
     finally:
-        conn.execute("ROLLBACK TO verify_replay")
-        conn.execute("RELEASE verify_replay")
+        if nested:
+            conn.execute("ROLLBACK TO verify_replay")
+            conn.execute("RELEASE verify_replay")
+        else:
+            conn.execute("ROLLBACK")
     for table in projector.tables:
         if stored[table] != replayed[table]:
             return VerifyReport(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uuid6
+from filelock import FileLock
 
 from db import keys
 from db.connection import open_encrypted, write_atomically
@@ -59,6 +60,10 @@ class LedgerFiles:
     def attempts(self) -> Path:
         return self.db.with_name(self.db.name + ".attempts")
 
+    @property
+    def lock(self) -> Path:
+        return self.db.with_name(self.db.name + ".lock")
+
     def sidecars(self) -> tuple[Path, Path]:
         return (self.db.with_name(self.db.name + "-wal"), self.db.with_name(self.db.name + "-shm"))
 
@@ -79,61 +84,102 @@ class OpenedLedger:
         self.keyfile = _read_keyfile(self.files)
         return self.keyfile
 
-    def save_keyfile(self, keyfile: keys.KeyFile) -> None:
-        write_atomically(self.files.keys, keyfile.to_bytes())
-        self.keyfile = keyfile
+    def update_keyfile(self, change: Callable[[keys.KeyFile], keys.KeyFile]) -> None:
+        """Read the key file from disk, apply `change`, write it back — under the key file's
+        lock, so a session opened hours ago never writes back a stale copy (undoing another
+        session's passphrase change or bringing back a removed account's slot)."""
+        with keyfile_lock(self.files):
+            current = _read_keyfile(self.files) if self.files.keys.exists() else self.keyfile
+            updated = change(current)
+            write_atomically(self.files.keys, updated.to_bytes())
+        self.keyfile = updated
 
     def close(self) -> None:
         self.conn.close()
+
+
+def keyfile_lock(files: LedgerFiles) -> FileLock:
+    """One writer of the key file (and one migrator of the ledger) at a time, across
+    processes: the GUI and a scheduled CLI job may share a desk."""
+    return FileLock(str(files.lock), timeout=30)
 
 
 # -- throttle ------------------------------------------------------------------------------
 
 
 class Throttle:
-    """After FREE_ATTEMPTS wrong passphrases in a row, each further attempt must wait
-    (5 s, 10 s, 20 s ... up to 5 min) since the last failure. Kept in a file so that
+    """After FREE_ATTEMPTS wrong passphrases in a row for one account, each further attempt
+    on it must wait (5 s, 10 s, 20 s ... up to 5 min) since its last failure. Counted per
+    account (by the slot id, never the name), so logging in as oneself does not reset the
+    count on someone else's account; unknown names are counted too. Kept in a file so that
     restarting the program does not reset it."""
 
     def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self.clock = clock
 
-    def _read(self) -> tuple[int, float]:
+    def _read_all(self) -> dict[str, list[float]]:
         try:
             doc = json.loads(self.path.read_text(encoding="utf-8"))
-            return int(doc["failures"]), float(doc["last_failure"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return 0, 0.0
+            return {str(k): [float(v[0]), float(v[1])] for k, v in doc["accounts"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return {}
+
+    def _write_all(self, accounts: dict[str, list[float]]) -> None:
+        # A read-only medium must not turn a wrong passphrase into a crash.
+        with contextlib.suppress(StorageError):
+            if accounts:
+                write_atomically(self.path, json.dumps({"accounts": accounts}).encode())
+            else:
+                self.path.unlink(missing_ok=True)
 
     def delay_for(self, failures: int) -> float:
         if failures < FREE_ATTEMPTS:
             return 0.0
         return float(min(5 * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_SECONDS))
 
-    def check(self) -> None:
-        failures, last = self._read()
-        wait = last + self.delay_for(failures) - self.clock()
+    def check(self, account: str) -> None:
+        failures, last = self._read_all().get(account, [0.0, 0.0])
+        wait = last + self.delay_for(int(failures)) - self.clock()
         if wait > 0:
             raise TryLater(
-                f"口令连续错误 {failures} 次，请 {int(wait) + 1} 秒后再试 / too many wrong "
+                f"口令连续错误 {int(failures)} 次，请 {int(wait) + 1} 秒后再试 / too many wrong "
                 f"passphrases; try again in {int(wait) + 1} s",
                 wait_seconds=wait,
             )
 
-    def failed(self) -> int:
-        failures, _ = self._read()
-        failures += 1
-        # A read-only medium must not turn a wrong passphrase into a crash.
-        with contextlib.suppress(StorageError):
-            write_atomically(
-                self.path,
-                json.dumps({"failures": failures, "last_failure": self.clock()}).encode(),
-            )
+    def failed(self, account: str) -> int:
+        accounts = self._read_all()
+        failures = int(accounts.get(account, [0.0, 0.0])[0]) + 1
+        accounts[account] = [float(failures), self.clock()]
+        self._write_all(accounts)
         return failures
 
-    def succeeded(self) -> None:
-        self.path.unlink(missing_ok=True)
+    def succeeded(self, account: str) -> None:
+        accounts = self._read_all()
+        if accounts.pop(account, None) is not None:
+            self._write_all(accounts)
+
+
+def throttled_unlock(
+    files: LedgerFiles,
+    keyfile: keys.KeyFile,
+    username: str,
+    passphrase: str,
+    clock: Callable[[], float] = time.time,
+) -> bytes:
+    """Unlock one account's slot, counting failures per account (also a director's
+    override at a clerk's desk)."""
+    throttle = Throttle(files.attempts, clock)
+    account = keys.slot_id_for(keyfile.ledger_id, username)
+    throttle.check(account)
+    try:
+        key = keys.unlock_slot(keyfile, username, passphrase)
+    except (WrongPassphrase, UnknownUser):
+        throttle.failed(account)
+        raise
+    throttle.succeeded(account)
+    return key
 
 
 # -- checks before opening --------------------------------------------------------------------
@@ -156,8 +202,8 @@ def _check_ledger_file(path: Path) -> None:
         )
     if size % PAGE_SIZE:
         raise LedgerDamaged(
-            f"台账文件不完整（可能被截断或复制中断），请用备份恢复：{path} / "
-            f"the ledger file is truncated; restore it from a backup"
+            f"文件大小不符：{path} 不是台账文件，或台账不完整（被截断或复制中断，请用备份恢复） / "
+            f"not a ledger, or a truncated one; restore it from a backup"
         )
 
 
@@ -185,7 +231,9 @@ def _open_checked(files: LedgerFiles, key: bytes) -> Connection:
             f"请用备份恢复 / the key is right but {files.db.name} does not decrypt: "
             f"damaged or not this key file's ledger"
         ) from exc
-    migrate(conn, files.db)
+    # Two programs opening an old ledger at once must not both migrate it.
+    with keyfile_lock(files):
+        migrate(conn, files.db)
     return conn
 
 
@@ -230,6 +278,9 @@ def create(
     write_atomically(files.keys, keyfile.to_bytes())
     try:
         conn = open_encrypted(path, ledger_key)
+        # Readable by its owner only: the key file is not enough to read it, but a copy
+        # of both invites an offline attack on the passphrases.
+        os.chmod(path, 0o600)
         migrate(conn, None)
     except BaseException:
         files.keys.unlink(missing_ok=True)
@@ -244,31 +295,18 @@ def open_with_passphrase(
 ) -> OpenedLedger:
     files = LedgerFiles(path)
     _check_ledger_file(path)
-    throttle = Throttle(files.attempts, clock)
-    throttle.check()
-    try:
-        opened = _unlock_and_open(files, lambda kf: keys.unlock_slot(kf, username, passphrase))
-    except WrongPassphrase:
-        throttle.failed()
-        raise
-    throttle.succeeded()
-    return opened
+    return _unlock_and_open(
+        files, lambda kf: throttled_unlock(files, kf, username, passphrase, clock)
+    )
 
 
 def open_with_recovery(path: Path, recovery_text: str) -> OpenedLedger:
-    """Open with the recovery key alone. Works without the key file (then an empty one is
-    returned, so the caller can give the director a new slot at once)."""
+    """Open with the recovery key alone. Works without a usable key file: a missing, damaged
+    or foreign one is set aside, and an empty one is returned so the caller can give the
+    director a new slot at once."""
     files = LedgerFiles(path)
     _check_ledger_file(path)
     key = keys.ledger_key_from_recovery(keys.parse_recovery_key(recovery_text))
-    if not files.keys.exists():
-        conn = _open_recovered(files, key)
-        row = conn.execute("SELECT ledger_id FROM desk").fetchone()
-        if row is None:
-            conn.close()
-            raise LedgerDamaged("台账缺少台账标识 / the ledger has no identity record")
-        empty = keys.KeyFile(ledger_id=row[0], key_check=keys.key_check_value(key))
-        return OpenedLedger(files, conn, key, empty)
 
     def check(keyfile: keys.KeyFile) -> bytes:
         if not keys.key_matches(keyfile, key):
@@ -278,7 +316,29 @@ def open_with_recovery(path: Path, recovery_text: str) -> OpenedLedger:
             )
         return key
 
-    return _unlock_and_open(files, check)
+    try:
+        return _unlock_and_open(files, check)
+    except (KeysMissing, WrongRecoveryKey, LedgerDamaged) as first_error:
+        # The key file may be lost, damaged or another ledger's: the recovery key alone must
+        # still open the ledger it belongs to.
+        if not _opens(files.db, key):
+            if isinstance(first_error, KeysMissing):
+                raise LedgerDamaged(
+                    "恢复密钥无法打开此文件：密钥不属于此台账，或文件已损坏 / the recovery key "
+                    "does not open this file: wrong key or damaged file"
+                ) from None
+            raise
+    conn = _open_checked(files, key)
+    row = conn.execute("SELECT ledger_id FROM desk").fetchone()
+    if row is None:
+        conn.close()
+        raise LedgerDamaged("台账缺少台账标识 / the ledger has no identity record")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for unusable in (files.keys, files.keys_next):
+        if unusable.exists():
+            os.replace(unusable, unusable.with_name(f"{unusable.name}.unusable-{stamp}"))
+    empty = keys.KeyFile(ledger_id=row[0], key_check=keys.key_check_value(key))
+    return OpenedLedger(files, conn, key, empty)
 
 
 def _unlock_and_open(files: LedgerFiles, unlock: Callable[[keys.KeyFile], bytes]) -> OpenedLedger:
@@ -287,13 +347,22 @@ def _unlock_and_open(files: LedgerFiles, unlock: Callable[[keys.KeyFile], bytes]
     if pending is not None:
         # A key rotation was interrupted: the file is under the old key or already the new.
         try:
-            new_key = unlock(pending)
+            new_key: bytes | None = unlock(pending)
         except (WrongPassphrase, WrongRecoveryKey, UnknownUser, LedgerDamaged):
             new_key = None
         if new_key is not None and _opens(files.db, new_key):
             os.replace(files.keys_next, files.keys)
             return OpenedLedger(files, _open_checked(files, new_key), new_key, pending)
+        # Only once the old key has really opened the file is the pending rotation void:
+        # a mistyped passphrase must never throw away the only key file that works.
+        key = unlock(keyfile)
+        if not _opens(files.db, key):
+            raise LedgerDamaged(
+                "密钥轮换曾被中断：请用轮换时显示的新恢复密钥打开（clerkdesk recover） / an "
+                "interrupted key rotation: open with the new recovery key"
+            )
         files.keys_next.unlink(missing_ok=True)
+        return OpenedLedger(files, _open_checked(files, key), key, keyfile)
     key = unlock(keyfile)
     return OpenedLedger(files, _open_checked(files, key), key, keyfile)
 
@@ -304,17 +373,6 @@ def _opens(path: Path, key: bytes) -> bool:
     except LedgerDamaged:
         return False
     return True
-
-
-def _open_recovered(files: LedgerFiles, key: bytes) -> Connection:
-    try:
-        return _open_checked(files, key)
-    except LedgerDamaged:
-        # Without the key file's check value a wrong key and a damaged file look the same.
-        raise LedgerDamaged(
-            "恢复密钥无法打开此文件：密钥不属于此台账，或文件已损坏 / the recovery key does not "
-            "open this file: wrong key or damaged file"
-        ) from None
 
 
 def _pending_rotation(files: LedgerFiles) -> keys.KeyFile | None:
@@ -336,11 +394,11 @@ def add_slot(
     slot = keys.make_slot(
         opened.ledger_id, username, passphrase, opened.key, kdf or keys.DEFAULT_KDF
     )
-    opened.save_keyfile(opened.keyfile.with_slot(slot))
+    opened.update_keyfile(lambda kf: kf.with_slot(slot))
 
 
 def remove_slot(opened: OpenedLedger, username: str) -> None:
-    opened.save_keyfile(opened.keyfile.without(username))
+    opened.update_keyfile(lambda kf: kf.without(username))
 
 
 def change_passphrase(
@@ -354,17 +412,12 @@ def change_passphrase(
     """Rewrap one slot; the ledger file itself is not touched."""
     files = LedgerFiles(path)
     _check_ledger_file(path)
-    keyfile = _read_keyfile(files)
     keys.check_passphrase_strength(new)
-    throttle = Throttle(files.attempts, clock)
-    throttle.check()
-    try:
+    with keyfile_lock(files):
+        keyfile = _read_keyfile(files)
+        throttled_unlock(files, keyfile, username, old, clock)
         slot = keys.rewrap_slot(keyfile, username, old, new, kdf or keys.DEFAULT_KDF)
-    except WrongPassphrase:
-        throttle.failed()
-        raise
-    throttle.succeeded()
-    write_atomically(files.keys, keyfile.with_slot(slot).to_bytes())
+        write_atomically(files.keys, keyfile.with_slot(slot).to_bytes())
 
 
 def rotate_key(opened: OpenedLedger, show_recovery_key: Callable[[str], None]) -> None:
@@ -375,13 +428,15 @@ def rotate_key(opened: OpenedLedger, show_recovery_key: Callable[[str], None]) -
     later, the director already holds the key that opens the file. The re-sealed key file
     goes to `.keys.next` first and replaces `.keys` after the rekey; opening a ledger
     finishes or undoes a rotation that was interrupted in between."""
-    secret = keys.new_recovery_secret()
-    new_key = keys.ledger_key_from_recovery(secret)
-    new_keyfile = keys.reseal_all(opened.keyfile, new_key)
-    show_recovery_key(keys.format_recovery_key(secret))
-    write_atomically(opened.files.keys_next, new_keyfile.to_bytes())
-    opened.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    opened.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-    os.replace(opened.files.keys_next, opened.files.keys)
+    with keyfile_lock(opened.files):
+        current = _read_keyfile(opened.files)
+        secret = keys.new_recovery_secret()
+        new_key = keys.ledger_key_from_recovery(secret)
+        new_keyfile = keys.reseal_all(current, new_key)
+        show_recovery_key(keys.format_recovery_key(secret))
+        write_atomically(opened.files.keys_next, new_keyfile.to_bytes())
+        opened.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        opened.conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        os.replace(opened.files.keys_next, opened.files.keys)
     opened.key = new_key
     opened.keyfile = new_keyfile

@@ -82,6 +82,10 @@ def migrate(conn: Connection, path: Path | None) -> list[Migration]:
 def _keep_copy(conn: Connection, path: Path, version: int) -> Path:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     copy = path.with_name(f"{path.name}.before-v{LATEST_VERSION}-from-v{version}")
+    n = 1
+    while copy.exists():  # never overwrite an earlier copy
+        n += 1
+        copy = path.with_name(f"{path.name}.before-v{LATEST_VERSION}-from-v{version}.{n}")
     try:
         shutil.copyfile(path, copy)
     except OSError as exc:

@@ -71,10 +71,12 @@ def test_restore_refuses_to_overwrite_then_keeps_the_old_aside(
         backup.restore(out, path)
     assert path.read_bytes() == live
     backup.restore(out, path, force=True)
-    kept = [
-        p for p in tmp_path.iterdir() if ".replaced-" in p.name and p.name.startswith(path.name)
-    ]
-    assert any(p.read_bytes() == live for p in kept)
+    kept = [p for p in tmp_path.iterdir() if p.suffix == ".ledger" and ".replaced-" in p.name]
+    assert len(kept) == 1 and kept[0].read_bytes() == live
+    # The set-aside ledger still opens with its own key file: nothing was lost.
+    aside = open_desk(kept[0], "admin", PASSPHRASE)
+    assert aside.conn.execute("SELECT count(*) FROM events").fetchone()[0] > backed_up
+    aside.close()
     restored = open_desk(path, "admin", PASSPHRASE)
     assert restored.conn.execute("SELECT count(*) FROM events").fetchone()[0] == backed_up
     restored.close()
