@@ -4,9 +4,10 @@ out, no Qt, no writes."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from app import cases, deadlines, settings
+from app import cases, deadlines, settings, staff
 from app.calendar import load_calendar
 from db.sqlite import Connection
 
@@ -51,6 +52,10 @@ class CaseView:
     detail: cases.CaseDetail
     deadline: deadlines.DeadlineStatus | None
     actions: tuple[str, ...]
+    staff_names: Mapping[str, str] = field(default_factory=dict)  # user name → 姓名
+
+    def who(self, username: str) -> str:
+        return self.staff_names.get(username, username)
 
 
 def case_view(conn: Connection, case_no: str, today: dt.date) -> CaseView:
@@ -65,4 +70,5 @@ def case_view(conn: Connection, case_no: str, today: dt.date) -> CaseView:
             int(settings.get(conn, "yellow_at_workdays")),
             summary.due_provisional,
         )
-    return CaseView(detail, status, tuple(cases.allowed_actions(detail)))
+    names = {m.username: m.display_name for m in staff.list_staff(conn)}
+    return CaseView(detail, status, tuple(cases.allowed_actions(detail)), names)

@@ -169,7 +169,7 @@ class CaseController(QObject):
                 if d.agent
                 else self.tr("无")
             ),
-            "received": f"{s.received_on:%Y-%m-%d} · {d.received_by}",
+            "received": f"{s.received_on:%Y-%m-%d} · {cv.who(d.received_by)}",
             "accepted": (
                 f"{d.accepted_on:%Y-%m-%d} · {d.accept_doc_no}" if d.accepted_on else self.tr("—")
             ),
@@ -228,7 +228,7 @@ class CaseController(QObject):
             [
                 [
                     e.at[:16].replace("T", " "),
-                    e.actor,
+                    cv.who(e.actor),
                     EVENT_LABELS.get(e.kind, e.kind),
                     _event_text(e),
                 ]
