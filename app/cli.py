@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from app import cli_cases, staff
+from app import cli_cases, cli_duties, staff
 from app import desk as desk_service
 from app.cli_common import (
     ENV_NEW_PASSPHRASE,
@@ -264,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(p)
     p.set_defaults(func=cmd_recover)
     cli_cases.register(sub)
+    cli_duties.register(sub)
     return parser
 
 

@@ -18,7 +18,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import cases, catalogue, staff
+from app import (
+    away,
+    cases,
+    catalogue,
+    centre,
+    complaints,
+    consultations,
+    duty_records,
+    ratings,
+    special_services,
+    staff,
+    windows,
+)
 from app.applicants import Person
 from app.calendar import load_calendar
 from app.catalogue_model import ServiceItem
@@ -27,6 +39,7 @@ from app.errors import RuleRefused
 from app.identity import resident_id_check_char
 from app.permissions import Role
 from app.staff import StaffMember
+from app.workdays import WorkCalendar
 from db.ledger import CHINA_TZ, now_in_china
 
 DEMO_PASSPHRASE = "demo-desk-2026"
@@ -271,6 +284,289 @@ def _last_day_cases(sim: _Sim) -> None:
     )
 
 
+# -- desk duties -------------------------------------------------------------------------------
+#
+# Drawn from their own random generator, so that adding duties left the cases of the demo as
+# they were. Fixed days (counted in working days from the start) carry the records every
+# screen needs: a bad review followed up to the end, one left to go overdue, an appeal, a
+# complaint closed and one overdue, a holiday appointment, a home visit, an overdue return.
+
+_TOPICS = ("社保卡补办", "高龄津贴标准", "医保缴费", "户口迁移", "农村建房审批", "残疾人证办理")
+_ELSEWHERE = (
+    ("医保异地报销", "县政务服务中心医保窗口", "刘敏", "0812-8171234"),
+    ("不动产登记", "县不动产登记中心", "周强", "0812-8172345"),
+    ("出入境证件", "县公安局出入境窗口", "吴丽", "0812-8173456"),
+)
+
+
+@dataclass
+class _Duties:
+    rng: random.Random
+    workdays: list[dt.date]
+
+    def nth(self, n: int) -> dt.date:
+        """The n-th working day of the simulation (negative: from the end)."""
+        return self.workdays[n]
+
+
+def _workdays(cal: WorkCalendar, first: dt.date, last: dt.date) -> list[dt.date]:
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    return [d for d in days if cal.is_workday(d)]
+
+
+def _duties_setup(sim: _Sim) -> None:
+    """The centre's profile, staff cards, training, windows, equipment and inspections."""
+    director = sim.desk("zhaomin")
+    today = director.today()
+    centre.set_profile(
+        director,
+        centre.CentreProfileInput(
+            "510421100",
+            "攀莲镇便民服务中心",
+            "四川省攀枝花市米易县攀莲镇攀莲路1号",
+            "周一至周五 8:30-12:00，14:30-18:00",
+            "0812-8171234",
+            62_000,
+            "260",
+        ),
+    )
+    # A neighbouring ethnic township whose hall is below the third grade (ethnic-area table).
+    centre.set_profile(
+        director,
+        centre.CentreProfileInput(
+            "510421201",
+            "湾丘彝族乡便民服务中心",
+            "米易县湾丘彝族乡湾丘村",
+            "周一至周五 8:30-12:00，14:30-18:00",
+            "12345",
+            8_600,
+            "35",
+        ),
+    )
+    joined = {"liuyang": 520, "chenjing": 200}  # days on the window before the demo starts
+    for username, days in joined.items():
+        start = today - dt.timedelta(days=days)
+        centre.record_training(
+            director, username, "pre_job", "米易县便民服务窗口人员岗前培训", True, 16, on=start
+        )
+        centre.record_training(
+            director, username, "business", "社会救助业务培训", True, 8, on=today - dt.timedelta(30)
+        )
+        windows.set_staff_card(
+            director,
+            username,
+            "攀莲镇人民政府",
+            "综合窗口受理员",
+            "13808120001" if username == "liuyang" else "13808120002",
+            party_member=username == "liuyang",
+        )
+    windows.define_window(director, 1, "综合窗口1", "社会救助、社会保障、卫生健康")
+    windows.define_window(director, 2, "综合窗口2", "农业农村、自然资源、退役军人服务")
+    windows.assign(director, 1, "liuyang", "chenjing", on=today - dt.timedelta(days=520))
+    windows.assign(director, 2, "chenjing", "liuyang", on=today - dt.timedelta(days=200))
+    for kind, name, window_no in (
+        ("phone", "办公电话", 1),
+        ("pc", "台式电脑", 1),
+        ("pc", "台式电脑", 2),
+        ("document_camera", "高拍仪", 1),
+        ("printer", "A4激光打印机", 1),
+        ("printer", "80mm票据打印机", 2),
+        ("rating_device", "窗口评价器", 1),
+        ("rating_device", "窗口评价器", 2),
+        ("monitoring", "大厅监控", None),
+        ("self_service", "自助服务终端", None),
+        ("fire_equipment", "干粉灭火器（4具）", None),
+    ):
+        centre.register_equipment(director, kind, name, window_no)
+    printer = centre.list_equipment(director.conn)[5]
+    centre.set_equipment_status(director, printer.asset_no, "faulty", "走纸不畅，已报修")
+    # The fire check falls due mid-demo and is never done: overdue on the director's report.
+    centre.record_inspection(director, "fire", "ok", "灭火器压力正常", on=today - dt.timedelta(12))
+    later = sim.end + dt.timedelta(days=20)
+    centre.record_inspection(director, "theft", "ok", on=today - dt.timedelta(3), next_due=later)
+    centre.record_inspection(
+        director, "earthquake", "issues", "档案柜未固定，已加固", today - dt.timedelta(5), later
+    )
+    centre.plan_inspection(director, "damp", sim.end + dt.timedelta(days=10))
+    centre.plan_inspection(director, "secrecy", sim.end + dt.timedelta(days=30))
+
+
+def _duties_morning(sim: _Sim) -> None:
+    for username, window_no in (("liuyang", 1), ("chenjing", 2)):
+        if windows.current_session(sim.desks[username].conn, username) is None:
+            windows.sign_in(sim.desk(username), window_no)
+
+
+def _later(sim: _Sim, minutes: int) -> None:
+    sim.clock.now += dt.timedelta(minutes=minutes)
+
+
+def _duties_day(sim: _Sim, d: _Duties, day: dt.date) -> None:
+    """Consultations, ratings, an away note or two, special services; fixed-day records."""
+    rng = d.rng
+    conn = sim.desks["admin"].conn
+    for _ in range(rng.randrange(1, 4)):
+        clerk = sim.desk(rng.choice(CLERKS))
+        _later(sim, rng.randrange(3, 15))
+        if rng.random() < 0.25:
+            topic, to, person, phone = rng.choice(_ELSEWHERE)
+            consultations.log(
+                clerk,
+                f"咨询{topic}如何办理",
+                f"不属于本中心受理范围，已告知到{to}办理",
+                ours=False,
+                topic=topic,
+                referral=consultations.Referral(to, person, phone),
+            )
+        else:
+            item = rng.choice(sim.items)
+            c = consultations.log(
+                clerk,
+                f"{item.name}需要哪些材料、多久办结？",
+                f"已告知申请材料清单和承诺时限（{item.committed_limit.label()}）",
+                item_code=item.code,
+            )
+            if rng.random() < 0.5:
+                ratings.rate(clerk, "consultation", c.consult_no, rng.choice((1, 1, 2, 2, 3)))
+    done = [
+        r[0]
+        for r in conn.execute(
+            "SELECT case_no FROM cases WHERE closed_on = ? AND state = 'completed' "
+            "ORDER BY case_no",
+            (day.isoformat(),),
+        )
+    ]
+    for case_no in done:
+        if rng.random() < 0.8:
+            holder = cases.get_case(conn, case_no, with_timeline=False).summary.holder
+            level = rng.choice((1, 1, 1, 1, 2, 2, 2, 3))
+            ratings.rate(sim.desk(holder), "case", case_no, level, rng.choice(("screen", "qr")))
+    if rng.random() < 0.5:
+        who = rng.choice(CLERKS)
+        _later(sim, 10)
+        until = sim.clock.now + dt.timedelta(minutes=60)
+        reason, place = rng.choice((("village", "入户核查低保家庭"), ("meeting", "镇政府党政办")))
+        away.post(sim.desk(who), reason, place, until, "13808120001")
+        _later(sim, rng.choice((45, 60, 75)))
+        away.come_back(sim.desk(who))
+    _fixed_days(sim, d, day)
+    if day == sim.end:
+        return  # the demo's "now" is mid-afternoon: the clerks are still at their windows
+    for username in CLERKS:
+        if windows.current_session(conn, username) is not None:
+            windows.sign_out(sim.desk(username))
+
+
+def _rate_bad(sim: _Sim, day: dt.date, level: int, comment: str) -> ratings.Rating:
+    """A bad review of the latest completed case not rated yet, or else of a consultation."""
+    conn = sim.desks["admin"].conn
+    for (case_no,) in conn.execute(
+        "SELECT case_no FROM cases WHERE state = 'completed' AND closed_on <= ? "
+        "ORDER BY closed_on DESC, case_no",
+        (day.isoformat(),),
+    ).fetchall():
+        if ratings.rating_for(conn, "case", case_no) is None:
+            holder = cases.get_case(conn, case_no, with_timeline=False).summary.holder
+            return ratings.rate(sim.desk(holder), "case", case_no, level, "screen", comment)
+    clerk = sim.desk("liuyang")
+    c = consultations.log(clerk, "低保每月发多少？", "按家庭人均收入差额发放", topic="低保标准")
+    return ratings.rate(clerk, "consultation", c.consult_no, level, "screen", comment)
+
+
+def _fixed_days(sim: _Sim, d: _Duties, day: dt.date) -> None:
+    director, liuyang, chenjing = (sim.desk(u) for u in ("zhaomin", "liuyang", "chenjing"))
+    conn = director.conn
+    if day == d.nth(1):
+        # A holiday appointment (the coming Sunday: a Saturday may be a make-up workday) and
+        # an after-hours one.
+        sunday = day + dt.timedelta(days=(6 - day.weekday()) % 7 or 7)
+        special_services.record(
+            liuyang, "appointment", on=sunday, time="09:30", item_code="512B0003600037",
+            citizen_name="王秀英", citizen_phone="13908120003", group="elderly",
+            note="子女周末陪同办理高龄津贴",
+        )  # fmt: skip
+        special_services.record(
+            chenjing, "appointment", on=day + dt.timedelta(days=1), time="18:30",
+            after_hours=True, item_code="512B0359100011", group="other", note="务工人员下班后办理",
+        )  # fmt: skip
+    if day == d.nth(2):
+        c = complaints.register(chenjing, "box", "窗口中午没人，等了四十分钟", about_window=1)
+        _later(sim, 30)
+        complaints.handle(
+            director, c.complaint_no, "调看监控并约谈窗口人员", "落实午间轮岗和去向留言制度"
+        )
+        _later(sim, 20)
+        complaints.call_back(director, c.complaint_no, "电话回访，投诉人表示满意", True)
+    if day == d.nth(3):
+        proxy_case = conn.execute(
+            "SELECT case_no FROM cases WHERE agent IS NOT NULL ORDER BY case_no LIMIT 1"
+        ).fetchone()
+        special_services.record(
+            liuyang, "proxy", agent="挂榜村代办员 李红", group="disabled",
+            note="申请人行动不便，由村代办员代办", case_no=proxy_case[0] if proxy_case else None,
+        )  # fmt: skip
+        special_services.record(chenjing, "fast_lane", group="sick", note="患病群众优先办理")
+    if day == d.nth(4):
+        bad = _rate_bad(sim, day, 4, "材料要求没讲清楚，跑了两趟")
+        ratings.followup_step(director, bad.rating_no, "verify", "调阅记录：一次性告知不完整")
+        _later(sim, 30)
+        ratings.followup_step(sim.desk(bad.staff), bad.rating_no, "rectify",
+                              "重新学习一次性告知制度，更新材料清单")  # fmt: skip
+        _later(sim, 30)
+        ratings.followup_step(director, bad.rating_no, "callback",
+                              "电话回访，群众对整改表示满意", satisfied=True)  # fmt: skip
+    if day == d.nth(6):
+        bad = _rate_bad(sim, day, 5, "（评价器误触）")
+        ratings.appeal(sim.desk(bad.staff), bad.rating_no, "mistaken", "群众当场表示误按")
+        ratings.decide_appeal(director, bad.rating_no, True, "调看监控确认误按，不计入")
+        # The Sunday appointment was kept; the evening one was missed.
+        for s in special_services.list_between(conn, d.nth(0), day, "appointment"):
+            if s.status == "booked":
+                kept = s.holiday
+                special_services.update(
+                    liuyang if kept else chenjing,
+                    s.service_no,
+                    "done" if kept else "no_show",
+                    "周日预约，已受理高龄津贴申请" if kept else "",
+                )
+    if day == d.nth(8):
+        visit_case = conn.execute(
+            "SELECT case_no FROM cases WHERE channel = 'home_visit' OR item_code = ? "
+            "ORDER BY case_no LIMIT 1",
+            ("512B0003600037",),
+        ).fetchone()
+        special_services.record(
+            chenjing, "home_visit", group="elderly", address="攀莲镇双沟村4组",
+            outcome="上门为卧床老人采集高龄津贴申请材料",
+            case_no=visit_case[0] if visit_case else None,
+        )  # fmt: skip
+    if day == d.nth(-13):
+        complaints.register(
+            liuyang, "hotline", "办理低保要求提供的证明过多", complainant_phone="13908120004"
+        )
+    if day == d.nth(-9):
+        # Never followed up: overdue by the end of the demo (5 working days).
+        _rate_bad(sim, day, 5, "办理时间太长")
+    if day == d.nth(-2):
+        complaints.register(chenjing, "phone", "预约电话无人接听", about_staff="chenjing")
+
+
+def _duties_last_day(sim: _Sim) -> None:
+    """liuyang goes to a village and is not back in time; chenjing covers her cases."""
+    liuyang = sim.desk("liuyang")
+    last = liuyang.today()
+    sim.clock.now = max(sim.clock.now, dt.datetime.combine(last, dt.time(13, 30), CHINA_TZ))
+    if windows.current_session(liuyang.conn, "liuyang") is None:
+        windows.sign_in(liuyang, 1)
+    until = sim.clock.now + dt.timedelta(minutes=40)
+    away.post(
+        liuyang, "village", "双沟村入户核查低保家庭", until, "13808120001", "如有急事请电话联系"
+    )
+    duty_records.mark_read(sim.desk("zhaomin"))
+    bad = _rate_bad(sim, last, 4, "等候时间较长")
+    ratings.followup_step(sim.desk("zhaomin"), bad.rating_no, "verify", "核实情况属实")
+
+
 def create_demo_ledger(path: Path, today: dt.date | None = None, seed: int = 2026) -> str:
     """Write the demo ledger at `path` (refuses to overwrite). Returns a one-paragraph summary."""
     end = today or now_in_china().date()
@@ -308,18 +604,23 @@ def create_demo_ledger(path: Path, today: dt.date | None = None, seed: int = 202
         while not cal.is_workday(day):
             day += dt.timedelta(days=1)
         clock.now = dt.datetime.combine(day, dt.time(8, 30), CHINA_TZ)
+        duties = _Duties(random.Random(seed * 7 + 1), _workdays(cal, day, end))
+        _duties_setup(sim)
         _first_day_cases(sim)
         while day <= end:
             if cal.is_workday(day):
                 clock.now = dt.datetime.combine(day, dt.time(8, 30), CHINA_TZ)
                 cases.lapse_overdue(sim.desk("zhaomin"))
+                _duties_morning(sim)
                 for action in sim.agenda.pop(day, []):
                     clock.now += dt.timedelta(minutes=sim.rng.randrange(3, 25))
                     action()
                 for _ in range(sim.rng.randrange(3, 7)):
                     clock.now += dt.timedelta(minutes=sim.rng.randrange(10, 50))
                     _new_case(sim, sim.rng.choice(CLERKS))
+                _duties_day(sim, duties, day)
             day += dt.timedelta(days=1)
+        _duties_last_day(sim)
         clock.now = dt.datetime.combine(end, dt.time(16, 30), CHINA_TZ)
         _last_day_cases(sim)
         counts = dict(

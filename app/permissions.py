@@ -34,6 +34,26 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "case.handle": _ALL,
     # A second one-time notice breaks the rule; only the director may authorise it.
     "notice.override": frozenset({Role.DIRECTOR}),
+    # Desk duties and supervision (app/centre.py, windows.py, away.py, ratings.py, ...).
+    "centre.manage": frozenset({Role.DIRECTOR, Role.ADMIN}),
+    # Profiles and settings of other centres (village rooms, neighbours) are for supervision.
+    "centre.view_other": frozenset({Role.DIRECTOR, Role.ADMIN}),
+    "window.manage": frozenset({Role.DIRECTOR, Role.ADMIN}),
+    "window.sign": _ALL,
+    "away.post": _ALL,
+    # Posting or closing a note for somebody else (who left without posting one).
+    "away.manage": frozenset({Role.DIRECTOR, Role.ADMIN}),
+    "consultation.log": _ALL,
+    "special.record": _ALL,
+    "rating.record": _ALL,
+    "rating.followup": _ALL,
+    "rating.appeal": _ALL,
+    # The plan puts 好差评 under the centre: the director alone rules on an appeal.
+    "rating.appeal_decide": frozenset({Role.DIRECTOR}),
+    "complaint.register": _ALL,
+    "complaint.handle": frozenset({Role.DIRECTOR}),
+    "report.view": _ALL,
+    "report.export": frozenset({Role.DIRECTOR, Role.ADMIN}),
 }
 
 

@@ -60,11 +60,19 @@ REGISTRY = Registry()
 def projector() -> Registry:
     """The registry with every domain module loaded (each registers itself on import)."""
     import app.applicants  # noqa: F401
+    import app.away  # noqa: F401
     import app.calendar  # noqa: F401
     import app.cases  # noqa: F401
     import app.catalogue  # noqa: F401
+    import app.centre  # noqa: F401
+    import app.complaints  # noqa: F401
+    import app.consultations  # noqa: F401
     import app.desk_profile  # noqa: F401
+    import app.duty_records  # noqa: F401
+    import app.ratings  # noqa: F401
     import app.settings  # noqa: F401
+    import app.special_services  # noqa: F401
     import app.staff  # noqa: F401
+    import app.windows  # noqa: F401
 
     return REGISTRY

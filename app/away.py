@@ -1,0 +1,427 @@
+"""Away notes (去向留言) and the backup post taking over (服务双岗) — plan §2.4.2(5)(6).
+
+A clerk who leaves the window posts where, why, until when and a phone number; the note is
+what the window's public screen and the printed sign show. The window's backup (B角), or a
+colleague named instead, is told and takes over: the clerk's open cases read "covered by" the
+backup until the clerk returns. A return past the expected time (plus a configurable grace)
+is an overdue return, visible to the director. Away time per person goes into the reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app import centre, duty_records, settings, windows
+from app.cases import OPEN_STATES
+from app.duty_records import iso_at, parse_at, text
+from app.errors import InvalidInput, NotFound, RuleRefused
+from app.identity import check_phone
+from app.permissions import require
+from app.projections import REGISTRY
+from db.ledger import CHINA_TZ, Event
+from db.sqlite import Connection
+
+if TYPE_CHECKING:
+    from app.desk import Desk
+
+REGISTRY.own_tables("away_notes", "away_handover")
+
+REASONS = {
+    "village": "下村",
+    "meeting": "会议",
+    "training": "培训",
+    "errand": "外出办事",
+    "lunch": "午休",
+    "leave": "请假",
+    "other": "其他",
+}
+MAX_AWAY = dt.timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class AwayNote:
+    note_no: str
+    username: str
+    window_no: int | None
+    reason: str
+    place: str
+    until: dt.datetime
+    phone: str
+    cover: str  # '' when nobody had to take over
+    note: str
+    posted_at: dt.datetime
+    posted_by: str
+    returned_at: dt.datetime | None
+
+    @property
+    def reason_label(self) -> str:
+        return REASONS[self.reason]
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_at is None
+
+    def minutes_away(self, now: dt.datetime) -> int:
+        end = self.returned_at or now
+        return max(0, int((end - self.posted_at).total_seconds() // 60))
+
+    def minutes_late(self, now: dt.datetime) -> int:
+        """Minutes past the expected return (0 if back, or still away, in time)."""
+        end = self.returned_at or now
+        return max(0, int((end - self.until).total_seconds() // 60))
+
+
+_NOTE_SQL = (
+    "SELECT note_no, username, window_no, reason, place, until_at, phone, cover, note, "
+    "posted_at, posted_by, returned_at FROM away_notes"
+)
+
+
+def _note(r: Any) -> AwayNote:
+    return AwayNote(
+        note_no=r[0],
+        username=r[1],
+        window_no=r[2],
+        reason=r[3],
+        place=r[4],
+        until=parse_at(r[5]),
+        phone=r[6],
+        cover=r[7],
+        note=r[8],
+        posted_at=parse_at(r[9]),
+        posted_by=r[10],
+        returned_at=parse_at(r[11]) if r[11] else None,
+    )
+
+
+# -- projection ----------------------------------------------------------------------------
+
+
+@REGISTRY.on("away.posted")
+def _posted(conn: Connection, event: Event) -> None:
+    b = event.body
+    conn.execute(
+        "INSERT INTO away_notes (note_no, username, window_no, reason, place, until_at, phone, "
+        "cover, note, posted_at, posted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (b["note_no"], b["username"], b["window_no"], b["reason"], b["place"], b["until"],
+         b["phone"], b["cover"], b["note"], event.at, event.actor),
+    )  # fmt: skip
+    for case_no in b["handover"]:
+        conn.execute(
+            "INSERT INTO away_handover (note_no, case_no) VALUES (?, ?)", (b["note_no"], case_no)
+        )
+    duty_records.bump(conn, b["note_no"])
+    if b["cover"]:
+        duty_records.notify(
+            conn,
+            event,
+            [b["cover"]],
+            "away.posted",
+            b["note_no"],
+            f"{b['username']} 离岗（{REASONS[b['reason']]}：{b['place']}），预计 "
+            f"{b['until'][11:16]} 返回，电话 {b['phone']}；请您代岗，"
+            f"{len(b['handover'])} 件在办件由您代管",
+        )
+
+
+@REGISTRY.on("away.returned")
+def _returned(conn: Connection, event: Event) -> None:
+    b = event.body
+    conn.execute(
+        "UPDATE away_notes SET returned_at = ?, returned_by = ? WHERE note_no = ?",
+        (event.at, event.actor, b["note_no"]),
+    )
+    row = conn.execute("SELECT cover FROM away_notes WHERE note_no = ?", (b["note_no"],)).fetchone()
+    if row and row[0]:
+        duty_records.notify(
+            conn,
+            event,
+            [row[0]],
+            "away.returned",
+            b["note_no"],
+            f"{b['username']} 已返回窗口，代岗结束",
+        )
+
+
+# -- queries -------------------------------------------------------------------------------
+
+
+def current_note(conn: Connection, username: str) -> AwayNote | None:
+    row = conn.execute(
+        _NOTE_SQL + " WHERE username = ? AND returned_at IS NULL", (username,)
+    ).fetchone()
+    return _note(row) if row else None
+
+
+def open_notes(conn: Connection) -> list[AwayNote]:
+    return [
+        _note(r) for r in conn.execute(_NOTE_SQL + " WHERE returned_at IS NULL ORDER BY posted_at")
+    ]
+
+
+def get_note(conn: Connection, note_no: str) -> AwayNote:
+    row = conn.execute(_NOTE_SQL + " WHERE note_no = ?", (note_no,)).fetchone()
+    if row is None:
+        raise NotFound(f"没有去向留言 {note_no} / no away note {note_no}")
+    return _note(row)
+
+
+def notes_between(conn: Connection, start: dt.datetime, end: dt.datetime) -> list[AwayNote]:
+    """Notes whose away time overlaps [start, end): still open, or returned after `start`
+    (two indexed sets, so a day's report does not read a year of notes)."""
+    rows = conn.execute(
+        f"{_NOTE_SQL} WHERE returned_at IS NULL AND posted_at < ? UNION ALL "
+        f"{_NOTE_SQL} WHERE returned_at > ? AND posted_at < ? ORDER BY posted_at",
+        (_key(end), _key(start), _key(end)),
+    )
+    return [n for n in map(_note, rows) if n.posted_at < end and (n.returned_at or end) > start]
+
+
+def _key(moment: dt.datetime) -> str:
+    # Event times are written as +08:00 with microseconds; the same form compares as text.
+    return moment.astimezone(CHINA_TZ).isoformat(timespec="microseconds")
+
+
+def minutes_by_person(
+    notes: list[AwayNote], start: dt.datetime, end: dt.datetime
+) -> dict[str, int]:
+    """Minutes each person was away within [start, end) (an open note counts up to `end`)."""
+    totals: dict[str, int] = {}
+    for n in notes:
+        begin = max(n.posted_at, start)
+        finish = min(n.returned_at or end, end)
+        minutes = int((finish - begin).total_seconds() // 60)
+        if minutes > 0:
+            totals[n.username] = totals.get(n.username, 0) + minutes
+    return totals
+
+
+def away_minutes(conn: Connection, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    return minutes_by_person(notes_between(conn, start, end), start, end)
+
+
+@dataclass(frozen=True)
+class OverdueReturn:
+    note: AwayNote
+    minutes_late: int
+
+
+def overdue_returns(conn: Connection, now: dt.datetime) -> list[OverdueReturn]:
+    """Still away past the expected return plus the grace minutes: the director's list."""
+    grace = dt.timedelta(minutes=int(settings.get(conn, "away_grace_minutes")))
+    return [
+        OverdueReturn(n, n.minutes_late(now)) for n in open_notes(conn) if now > n.until + grace
+    ]
+
+
+@dataclass(frozen=True)
+class CoveredCase:
+    """An open case whose holder is away: the cover (B角) looks after it meanwhile."""
+
+    case_no: str
+    item_name: str
+    state: str
+    holder: str
+    covered_by: str
+    note_no: str
+    until: dt.datetime
+
+
+_COVER_SQL = (
+    "SELECT c.case_no, c.item_name, c.state, c.holder, n.cover, n.note_no, n.until_at "
+    "FROM away_handover h JOIN away_notes n ON n.note_no = h.note_no "
+    "JOIN cases c ON c.case_no = h.case_no "
+    "WHERE n.returned_at IS NULL AND n.cover != '' "
+    f"AND c.state IN ({','.join(repr(s) for s in OPEN_STATES)})"
+)
+
+
+def _covered(r: Any) -> CoveredCase:
+    return CoveredCase(r[0], r[1], r[2], r[3], r[4], r[5], parse_at(r[6]))
+
+
+def covered_cases(conn: Connection, cover: str | None = None) -> list[CoveredCase]:
+    """Open cases taken over by a backup now (all, or those of one cover)."""
+    sql, params = _COVER_SQL, []
+    if cover is not None:
+        sql += " AND n.cover = ?"
+        params.append(cover)
+    return [_covered(r) for r in conn.execute(sql + " ORDER BY c.case_no", params)]
+
+
+def case_cover(conn: Connection, case_no: str) -> CoveredCase | None:
+    """For the case screen: "由B角 … 代管" while its holder is away."""
+    row = conn.execute(_COVER_SQL + " AND c.case_no = ?", (case_no,)).fetchone()
+    return _covered(row) if row else None
+
+
+@dataclass(frozen=True)
+class AwaySign:
+    """What the window's public screen and the printed away sign (去向留言牌) show."""
+
+    window_no: int | None
+    window_name: str | None
+    staff_name: str
+    reason: str
+    place: str
+    until: dt.datetime
+    phone: str
+    cover_name: str
+    cover_window_no: int | None
+    overdue: bool
+
+
+def away_sign(conn: Connection, username: str, now: dt.datetime) -> AwaySign | None:
+    note = current_note(conn, username)
+    if note is None:
+        return None
+    names = duty_records.display_names(conn)
+    window = windows.get_window(conn, note.window_no) if note.window_no else None
+    cover_window = windows.window_of(conn, note.cover) if note.cover else None
+    grace = dt.timedelta(minutes=int(settings.get(conn, "away_grace_minutes")))
+    return AwaySign(
+        window_no=note.window_no,
+        window_name=window.name if window else None,
+        staff_name=names.get(note.username, note.username),
+        reason=note.reason_label,
+        place=note.place,
+        until=note.until,
+        phone=note.phone,
+        cover_name=names.get(note.cover, note.cover) if note.cover else "",
+        cover_window_no=cover_window.window_no if cover_window else None,
+        overdue=now > note.until + grace,
+    )
+
+
+def window_sign(conn: Connection, window_no: int, now: dt.datetime) -> AwaySign | None:
+    """The current note of the window's primary clerk, if they are away."""
+    window = windows.get_window(conn, window_no)
+    return away_sign(conn, window.primary_clerk, now) if window.primary_clerk else None
+
+
+@dataclass(frozen=True)
+class WindowStatus:
+    window: windows.Window
+    seated: str | None  # signed in and not away
+    away: AwayNote | None  # the primary clerk's open note
+    covered_by: str | None
+    overdue: bool
+
+
+def window_board(conn: Connection, now: dt.datetime) -> list[WindowStatus]:
+    """Who is at which window now: the director's overview."""
+    grace = dt.timedelta(minutes=int(settings.get(conn, "away_grace_minutes")))
+    board: list[WindowStatus] = []
+    for w in windows.list_windows(conn):
+        note = current_note(conn, w.primary_clerk) if w.primary_clerk else None
+        session = windows.at_window(conn, w.window_no)
+        seated = session.username if session else None
+        if seated is not None and current_note(conn, seated) is not None:
+            seated = None
+        board.append(
+            WindowStatus(
+                w,
+                seated,
+                note,
+                (note.cover or None) if note else None,
+                note is not None and now > note.until + grace,
+            )
+        )
+    return board
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def post(
+    desk: Desk,
+    reason: str,
+    place: str,
+    until: dt.datetime,
+    phone: str,
+    note: str = "",
+    username: str | None = None,
+    cover: str | None = None,
+) -> AwayNote:
+    """Leave the window with a note. The cover defaults to the window's backup (B角); the
+    clerk's open cases are handed to the cover until the return."""
+    who = username or desk.user.username
+    require(desk.user.role, "away.post" if who == desk.user.username else "away.manage")
+    member = duty_records.active_member(desk.conn, who, "username")
+    duty_records.choice(reason, REASONS, "reason", "离岗事由")
+    if current_note(desk.conn, member.username) is not None:
+        raise RuleRefused(
+            f"{member.username} 已有未结束的去向留言，请先登记返回 / already away; return first"
+        )
+    now = desk.now()
+    if until.tzinfo is None:
+        raise InvalidInput("until", "预计返回时间须带时区 / the return time needs a time zone")
+    if until <= now:
+        raise InvalidInput("until", "预计返回时间须晚于现在 / the return time must be later")
+    if until - now > MAX_AWAY:
+        raise InvalidInput("until", "离岗超过14天请办理请假，不用去向留言 / over 14 days")
+    window = windows.window_of(desk.conn, member.username)
+    primary_window = window if window and window.primary_clerk == member.username else None
+    handover = [
+        r[0]
+        for r in desk.conn.execute(
+            f"SELECT case_no FROM cases WHERE holder = ? "
+            f"AND state IN ({','.join('?' for _ in OPEN_STATES)}) ORDER BY case_no",
+            (member.username, *OPEN_STATES),
+        )
+    ]
+    cover_name = cover or (primary_window.backup_clerk if primary_window else None) or ""
+    if cover_name:
+        covering = duty_records.active_member(desk.conn, cover_name, "cover")
+        if covering.username == member.username:
+            raise RuleRefused("不能由自己代岗 / you cannot cover for yourself")
+        if current_note(desk.conn, covering.username) is not None:
+            raise RuleRefused(
+                f"B角 {covering.username} 也不在岗，请指定其他同事代岗 / the backup is away "
+                f"too; name another colleague to cover"
+            )
+        # Covering is being on the window: 岗前培训合格后方可上岗 applies.
+        centre.require_pre_job(desk.conn, covering.username)
+        cover_name = covering.username
+    elif primary_window is not None or handover:
+        raise RuleRefused(
+            "窗口或在办件须有人代岗：请先为窗口设置B角或指定代岗同事 / somebody must cover the "
+            "window and the open cases"
+        )
+    number, _ = duty_records.next_number(desk, "away", now.date())
+    desk.ledger.append(
+        "away.posted",
+        f"away/{member.username}",
+        {
+            "note_no": number,
+            "username": member.username,
+            "window_no": primary_window.window_no if primary_window else None,
+            "reason": reason,
+            "place": text(place, "place", "去向", 60),
+            "until": iso_at(until),
+            "phone": check_phone(phone, field="phone").normalised,
+            "cover": cover_name,
+            "note": text(note, "note", "备注", 200, required=False),
+            "handover": handover,
+        },
+        desk.user.username,
+    )
+    return get_note(desk.conn, number)
+
+
+def come_back(desk: Desk, username: str | None = None) -> AwayNote:
+    """Close the open note: back at the window; the cover hands the cases back."""
+    who = username or desk.user.username
+    require(desk.user.role, "away.post" if who == desk.user.username else "away.manage")
+    note = current_note(desk.conn, who)
+    if note is None:
+        raise RuleRefused(f"{who} 没有未结束的去向留言 / {who} is not away")
+    desk.ledger.append(
+        "away.returned",
+        f"away/{who}",
+        {"note_no": note.note_no, "username": who},
+        desk.user.username,
+    )
+    return get_note(desk.conn, note.note_no)

@@ -1,0 +1,134 @@
+"""Away notes (去向留言) and the backup post (服务双岗): the backup takes over the window's
+cases while the clerk is away; an overdue return shows on the director's lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import away, cases, centre, windows
+from app.duty_records import inbox
+from app.errors import InvalidInput, PermissionDenied, RuleRefused
+from tests.app.case_helpers import all_received, person
+from tests.app.duty_helpers import (
+    CLERK,
+    CLERK2,
+    DIRECTOR,
+    LSJZ,
+    NEWBIE,
+    as_user,
+    duty_desk,
+    moment,
+)
+from tests.conftest import FakeClock
+
+
+def _open_case(desk, n: int) -> str:  # type: ignore[no-untyped-def]
+    no = cases.intake(desk, LSJZ, person(n), all_received(desk, LSJZ)).case_no
+    cases.accept(desk, no)
+    return no
+
+
+def test_the_backup_takes_over_the_window_and_its_cases_while_the_clerk_is_away(
+    make_desk,  # type: ignore[no-untyped-def]
+    clock: FakeClock,
+) -> None:
+    desk = duty_desk(make_desk)
+    zs, ww = as_user(desk, CLERK), as_user(desk, CLERK2)
+    windows.sign_in(zs, 1)
+    mine = [_open_case(zs, 1), _open_case(zs, 2)]
+    done = _open_case(zs, 3)
+    cases.complete(zs, done, "approved")
+    theirs = _open_case(ww, 4)
+
+    note = away.post(zs, "village", "挂榜村入户核查低保", moment("2026-03-02", 11), "13800138000")
+    assert note.cover == CLERK2 and note.window_no == 1  # the window's B角 by default
+    covered = away.covered_cases(desk.conn)
+    assert [(c.case_no, c.covered_by, c.holder) for c in covered] == [
+        (no, CLERK2, CLERK) for no in sorted(mine)
+    ]
+    assert away.case_cover(desk.conn, mine[0]) is not None
+    assert away.case_cover(desk.conn, done) is None and away.case_cover(desk.conn, theirs) is None
+    assert [c.case_no for c in away.covered_cases(desk.conn, cover=CLERK2)] == sorted(mine)
+    # The backup was told, and may take the absent clerk's seat.
+    message = inbox(desk.conn, CLERK2, unread_only=True)[0]
+    assert message.kind == "away.posted" and "2 件在办件由您代管" in message.text
+    windows.sign_in(ww, 1)
+    board = {s.window.window_no: s for s in away.window_board(desk.conn, desk.now())}
+    assert board[1].away is not None and board[1].covered_by == CLERK2
+    assert board[1].seated == CLERK2 and not board[1].overdue
+    # The public screen / printed sign.
+    sign = away.window_sign(desk.conn, 1, desk.now())
+    assert sign is not None and sign.staff_name == "张三" and sign.reason == "下村"
+    assert sign.cover_name == "王五" and sign.cover_window_no == 2 and not sign.overdue
+    # While covered, the backup handles the case; the record says who did it.
+    cases.forward(ww, mine[0], "民政办")
+    assert cases.get_case(desk.conn, mine[0]).timeline[-1].actor == CLERK2
+
+    clock.advance(minutes=90)
+    back = away.come_back(zs)
+    assert back.returned_at == desk.now() and back.minutes_away(desk.now()) == 90
+    assert away.covered_cases(desk.conn) == []
+    assert away.window_sign(desk.conn, 1, desk.now()) is None
+    assert inbox(desk.conn, CLERK2, unread_only=True)[0].kind == "away.returned"
+
+
+def test_an_overdue_return_is_visible_to_the_director(make_desk, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    desk = duty_desk(make_desk)
+    zs = as_user(desk, CLERK)
+    away.post(zs, "meeting", "镇政府三楼会议室", moment("2026-03-02", 10), "13800138000")
+    clock.advance(minutes=60 + 10)  # 10:10: within the 10 minutes' grace
+    assert away.overdue_returns(desk.conn, desk.now()) == []
+    clock.advance(minutes=1)
+    (late,) = away.overdue_returns(desk.conn, desk.now())
+    assert late.note.username == CLERK and late.minutes_late == 11
+    board = {s.window.window_no: s for s in away.window_board(desk.conn, desk.now())}
+    assert board[1].overdue
+    sign = away.window_sign(desk.conn, 1, desk.now())
+    assert sign is not None and sign.overdue
+    # The clerk comes back late; the note keeps the lateness, the list is clear again.
+    clock.advance(minutes=19)
+    note = away.come_back(zs)
+    assert note.minutes_late(desk.now()) == 30
+    assert away.overdue_returns(desk.conn, desk.now()) == []
+
+
+def test_somebody_must_cover(make_desk, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    desk = duty_desk(make_desk)
+    zs, ww = as_user(desk, CLERK), as_user(desk, CLERK2)
+    until = moment("2026-03-02", 12)
+    away.post(ww, "lunch", "食堂", until, "13900139000")
+    with pytest.raises(RuleRefused, match="B角"):
+        away.post(zs, "errand", "县行政审批局", until, "13800138000")  # the backup is away too
+    with pytest.raises(RuleRefused, match="岗前培训"):
+        away.post(zs, "errand", "县行政审批局", until, "13800138000", cover=NEWBIE)
+    centre.record_training(desk, DIRECTOR, "pre_job", "岗前培训", passed=True)
+    note = away.post(zs, "errand", "县行政审批局", until, "13800138000", cover=DIRECTOR)
+    assert note.cover == DIRECTOR
+    with pytest.raises(RuleRefused, match="已有"):
+        away.post(zs, "lunch", "食堂", until, "13800138000", cover=DIRECTOR)
+    with pytest.raises(InvalidInput):
+        away.post(as_user(desk, DIRECTOR), "lunch", "x", moment("2026-03-02", 8), "13800138000")
+    with pytest.raises(InvalidInput):
+        away.post(as_user(desk, NEWBIE), "nap", "x", until, "13800138000")
+    # A director posts (or closes) a note for a clerk who left without one; a clerk may not.
+    with pytest.raises(PermissionDenied):
+        away.come_back(zs, CLERK2)
+    away.come_back(as_user(desk, DIRECTOR), CLERK2)
+    assert away.current_note(desk.conn, CLERK2) is None
+    with pytest.raises(PermissionDenied):
+        away.post(zs, "lunch", "x", until, "13800138000", username=CLERK2)
+    note = away.post(as_user(desk, DIRECTOR), "other", "未留言离岗", until, "13900139000",
+                     username=CLERK2, cover=DIRECTOR)  # fmt: skip
+    assert note.posted_by == DIRECTOR and note.username == CLERK2
+
+
+def test_away_minutes_within_a_period(make_desk, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    desk = duty_desk(make_desk)
+    zs = as_user(desk, CLERK)
+    clock.current = moment("2026-03-02", 23)
+    away.post(zs, "other", "夜间值班", moment("2026-03-03", 1), "13800138000")
+    clock.current = moment("2026-03-03", 0, 30)
+    away.come_back(zs)
+    first_day = away.away_minutes(desk.conn, moment("2026-03-02", 0), moment("2026-03-03", 0))
+    second_day = away.away_minutes(desk.conn, moment("2026-03-03", 0), moment("2026-03-04", 0))
+    assert first_day == {CLERK: 60} and second_day == {CLERK: 30}
