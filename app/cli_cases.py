@@ -19,6 +19,7 @@ from app.demo import create_demo_ledger
 from app.desk import Desk
 from app.errors import InvalidInput
 from app.identity import IdType
+from printing.forms import FORMS
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -408,10 +409,31 @@ def cmd_print(args: argparse.Namespace) -> int:
     def work(desk: Desk) -> int:
         if args.out.exists():
             raise InvalidInput("out", f"{args.out} 已存在，不会覆盖 / {args.out} exists")
+        target = args.target or ""
+        if (
+            args.kind
+            in ("receipt", "notice", "rejection", "completion", "guide", "referral", "away", "card")
+            and not target
+        ):
+            raise InvalidInput(
+                "target", f"请指定要打印的{FORMS[args.kind].title}的编号或账号 / a target is needed"
+            )
         if args.kind == "guide":
-            pdf = slips.guide_pdf(desk, args.target)
+            pdf = slips.guide_pdf(desk, target)
+        elif args.kind == "referral":
+            pdf = slips.referral_pdf(desk, target, args.layout)
+        elif args.kind == "away":
+            pdf = slips.away_sign_pdf(desk, target)
+        elif args.kind == "card":
+            pdf = slips.staff_card_pdf(desk, target)
+        elif args.kind == "daily":
+            try:
+                day = dt.date.fromisoformat(target) if target else None
+            except ValueError:
+                raise InvalidInput("target", f"日期格式应为 YYYY-MM-DD：{target}") from None
+            pdf = slips.daily_report_pdf(desk, day)
         else:
-            pdf = slips.slip_pdf(desk, args.kind, args.target, args.layout)
+            pdf = slips.slip_pdf(desk, args.kind, target, args.layout)
         try:
             args.out.write_bytes(pdf)
         except OSError as exc:
@@ -583,8 +605,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("print", help="a slip or service guide to a PDF file")
     add_common(p)
-    p.add_argument("kind", choices=[*slips.SLIP_KINDS, "guide"])
-    p.add_argument("target", help="case number (slips) or catalogue code (guide)")
+    p.add_argument(
+        "kind", choices=[*slips.SLIP_KINDS, "guide", "referral", "away", "card", "daily"]
+    )
+    p.add_argument(
+        "target",
+        nargs="?",
+        help="case number (receipt/notice/rejection/completion), catalogue code (guide), "
+        "consultation number (referral), user name (away, card), date (daily; default today)",
+    )
     p.add_argument("--out", type=Path, required=True, help="PDF file to create")
     p.add_argument(
         "--layout",

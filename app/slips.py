@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from app import cases, settings
+from app import cases, complaints, consultations, ratings, reports, settings, staff
 from app.catalogue import get_item
 from app.catalogue_model import ServiceItem
 from app.errors import RuleRefused
@@ -290,3 +290,241 @@ def guide_data(desk: Desk, item_code: str) -> p.GuideData:
 
 def guide_pdf(desk: Desk, item_code: str) -> bytes:
     return render_form("guide", guide_data(desk, item_code), "a4")
+
+
+# -- desk-duty forms ------------------------------------------------------------------------
+
+
+def referral_pdf(desk: Desk, consult_no: str, layout: Layout = "a4") -> bytes:
+    """首问负责告知单 for a consultation that was referred elsewhere."""
+    slip = consultations.referral_slip(desk.conn, consult_no)
+    record = consultations.get(desk.conn, consult_no)
+    centre = centre_info(desk)
+    data = p.ReferralData(
+        centre=centre,
+        slip_number=slip.consult_no,
+        asked_at=dt.datetime.combine(slip.on, _at(record.at).timetz()),
+        citizen_name=slip.citizen_name or "来访群众",
+        citizen_phone=record.citizen_phone,
+        question=slip.question or slip.subject,
+        answer=slip.answer,
+        referred_to=slip.referred_to,
+        referred_address=slip.referral_address or "请电话联系确认",
+        contact_person=slip.responsible_person,
+        contact_phone=slip.referral_phone,
+        responder=p.StaffRef(
+            name=slip.served_by_name,
+            window=slip.window_name or f"{desk.profile().desk_no}号窗口",
+            phone=str(settings.get(desk.conn, "contact_phone")),
+        ),
+        office_hours=centre.opening_hours,
+    )
+    return render_form("referral", data, layout)
+
+
+def away_sign_pdf(desk: Desk, username: str) -> bytes:
+    """去向留言牌 for a clerk who is away now."""
+    from app import away
+
+    sign = away.away_sign(desk.conn, username, desk.now())
+    note = away.current_note(desk.conn, username)
+    if sign is None or note is None:
+        raise RuleRefused(f"{username} 当前没有去向留言 / no away note for {username}")
+    window = sign.window_name or (f"{sign.window_no}号窗口" if sign.window_no else "本窗口")
+    data = p.AwaySignData(
+        centre_name=centre_info(desk).name,
+        window=window,
+        staff_name=sign.staff_name,
+        where=sign.place,
+        reason=sign.reason,
+        away_from=note.posted_at,
+        back_at=sign.until,
+        phone=sign.phone,
+        backup_name=sign.cover_name or "其他窗口工作人员",
+        backup_window=f"{sign.cover_window_no}号窗口" if sign.cover_window_no else "综合窗口",
+    )
+    return render_form("away", data, "a4")
+
+
+def staff_card_pdf(desk: Desk, username: str) -> bytes:
+    """岗位牌 from the staff card record (photo when there is one)."""
+    from app import windows
+
+    card = windows.staff_card(desk.conn, username)
+    if card is None:
+        raise RuleRefused(f"{username} 还没有岗位牌信息 / no staff card for {username}")
+    data = p.StaffCardData(
+        centre=centre_info(desk),
+        name=card.name,
+        post=card.post,
+        window=card.window_name or (f"{card.window_no}号窗口" if card.window_no else "综合窗口"),
+        phone=card.phone,
+        party_member=card.party_member,
+        photo=card.photo,
+    )
+    return render_form("card", data, "a4")
+
+
+def _daily_tables(
+    r: reports.Report, yellow_at: int, names: dict[str, str]
+) -> tuple[p.ReportTable, ...]:
+    """The printed daily report keeps to what a director reads at the end of the day; the
+    full figures go to the CSV/XLSX export."""
+    tables = [
+        p.ReportTable(
+            "一、窗口工作量",
+            ("工作人员", "收件", "受理", "办结", "按期办结率", "咨询", "评价", "差评", "离岗"),
+            tuple(
+                (
+                    s.name,
+                    str(s.counts.received),
+                    str(s.counts.accepted),
+                    str(s.counts.completed),
+                    s.counts.on_time_rate.label,
+                    str(s.consultations),
+                    str(s.ratings),
+                    str(s.bad_ratings),
+                    f"{s.away_minutes}分",
+                )
+                for s in r.by_staff
+            ),
+            widths=(2, 1, 1, 1, 1.6, 1, 1, 1, 1.2),
+        ),
+        p.ReportTable(
+            "二、办件量前五的事项",
+            ("事项名称", "收件", "受理", "办结"),
+            tuple(
+                (
+                    i.item_name,
+                    str(i.counts.received),
+                    str(i.counts.accepted),
+                    str(i.counts.completed),
+                )
+                for i in sorted(r.by_item, key=lambda i: -i.counts.received)[:5]
+            ),
+            widths=(5, 1, 1, 1),
+        ),
+        p.ReportTable(
+            "三、预警及超期办件",
+            ("办件编号", "事项", "经办人", "承诺办结", "剩余工作日"),
+            tuple(
+                (
+                    o.case_no,
+                    o.item_name,
+                    o.holder_name
+                    + (f"（{names.get(o.covered_by, o.covered_by)}代）" if o.covered_by else ""),
+                    o.due_on.isoformat() if o.due_on else "—",
+                    "已超期" if o.overdue else str(o.workdays_left),
+                )
+                for o in r.open_cases
+                if o.workdays_left is not None and (o.overdue or o.workdays_left <= yellow_at)
+            ),
+            widths=(4.3, 3, 2, 1.7, 1.6),
+        ),
+    ]
+    if r.notice_overrides or r.section32:
+        tables.append(
+            p.ReportTable(
+                "四、一次性告知与第三十二条情形",
+                ("办件编号", "情形", "日期"),
+                tuple(
+                    (o.case_no, f"负责人授权再次告知：{o.reason}", o.issued_on.isoformat())
+                    for o in r.notice_overrides
+                )
+                + tuple((x.case_no, x.label, x.received_on.isoformat()) for x in r.section32),
+                widths=(3.4, 5, 1.6),
+            )
+        )
+    if r.ratings.followups or r.complaints.open_list:
+        tables.append(
+            p.ReportTable(
+                "五、差评回访与投诉",
+                ("编号", "类别", "下一步", "期限", "状态"),
+                tuple(
+                    (
+                        f.rating_no,
+                        "差评回访",
+                        ratings.STEPS.get(f.next_step, f.next_step),
+                        f.due_on.isoformat(),
+                        "已超期" if f.overdue else f"剩余{f.workdays_left}个工作日",
+                    )
+                    for f in r.ratings.followups
+                )
+                + tuple(
+                    (
+                        c.complaint_no,
+                        "投诉",
+                        complaints.STATES.get(c.state, c.state),
+                        c.due_on.isoformat(),
+                        "已超期" if c.overdue else f"剩余{c.workdays_left}个工作日",
+                    )
+                    for c in r.complaints.open_list
+                ),
+                widths=(3.4, 1.4, 2, 1.6, 2),
+            )
+        )
+    return tuple(tables)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def daily_report_pdf(desk: Desk, day: dt.date | None = None) -> bytes:
+    """日报: the figures of `app.reports` laid out as the printed daily report."""
+    r = reports.daily_report(desk, day)
+    metrics = (
+        p.Metric("收件", str(r.cases.received)),
+        p.Metric("受理", str(r.cases.accepted)),
+        p.Metric("办结", str(r.cases.completed)),
+        p.Metric("不予受理", str(r.cases.rejected)),
+        p.Metric("咨询", str(r.consultations.total)),
+        p.Metric("评价", str(r.ratings.total)),
+        p.Metric("按期办结率", r.on_time_rate.label),
+        p.Metric("满意率", r.ratings.satisfaction.label),
+        p.Metric("差评", str(r.ratings.bad)),
+        p.Metric("超期未办结", str(r.overdue_cases)),
+        p.Metric("在办件", str(len(r.open_cases))),
+        p.Metric("离岗时长", f"{r.away.total_minutes // 60}小时{r.away.total_minutes % 60}分"),
+    )
+    names = {m.username: m.display_name for m in staff.list_staff(desk.conn)}
+    tables = _daily_tables(r, int(settings.get(desk.conn, "yellow_at_workdays")), names)
+    charts: list[p.BarChartData] = []
+    if r.ratings.total:
+        charts.append(
+            p.BarChartData(
+                "服务评价分布",
+                tuple(c.label for c in r.ratings.per_level),
+                (p.Series("评价", tuple(float(c.count) for c in r.ratings.per_level)),),
+                "次",
+            )
+        )
+    if r.by_item:
+        top = sorted(r.by_item, key=lambda i: -i.counts.received)[:5]
+        charts.append(
+            p.BarChartData(
+                "收件量前五的事项",
+                tuple(
+                    (i.item_name[:4] + "…") if len(i.item_name) > 5 else i.item_name for i in top
+                ),
+                (
+                    p.Series("收件", tuple(float(i.counts.received) for i in top)),
+                    p.Series("办结", tuple(float(i.counts.completed) for i in top)),
+                ),
+                "件",
+            )
+        )
+    data = p.DailyReportData(
+        centre=centre_info(desk),
+        report_date=r.end,
+        prepared_by=desk.user.display_name,
+        generated_at=desk.now(),
+        metrics=metrics,
+        tables=tables,
+        charts=tuple(charts),
+    )
+    return render_form("daily", data, "a4")

@@ -139,3 +139,50 @@ def test_service_guide_for_an_item(desk: Desk) -> None:
         *item.legal_basis,
     ):
         assert squash(expected) in text, expected
+
+
+def test_desk_duty_forms_from_the_demo_ledger(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Referral slip, away sign, staff card and daily report print from real records."""
+    from app.demo import DEMO_PASSPHRASE
+    from tests.app.test_cli import clerkdesk
+
+    path = tmp_path / "demo.ledger"
+    assert clerkdesk(capsys, monkeypatch, "demo", "--ledger", str(path))[0] == 0
+    monkeypatch.setenv("CLERKDESK_PASSPHRASE", DEMO_PASSPHRASE)
+    from app import away, consultations
+    from app.desk import open_desk
+
+    desk = open_desk(path, "zhaomin", DEMO_PASSPHRASE)
+    referred = next(
+        c
+        for c in consultations.list_between(desk.conn, desk.today().replace(day=1), desk.today())
+        if c.referral is not None
+    )
+    away_user = away.open_notes(desk.conn)[0].username
+    desk.close()
+    common = ["--ledger", str(path), "--user", "zhaomin"]
+    expectations = {
+        ("referral", referred.consult_no): [referred.referral.to, "首问负责"],  # type: ignore[union-attr]
+        ("away", away_user): ["暂时离开"],
+        ("card", "liuyang"): ["刘洋"],
+        ("daily", ""): ["工作日报", "预警及超期办件", "窗口工作量"],
+    }
+    for (kind, target), words in expectations.items():
+        out = tmp_path / f"{kind}.pdf"
+        argv = ["print", kind, *([target] if target else []), *common, "--out", str(out)]
+        code, _, err = clerkdesk(capsys, monkeypatch, *argv)
+        assert code == 0, err
+        text = squash(flat_text(out.read_bytes()))
+        for word in words:
+            assert squash(word) in text, (kind, word)
+    code, _, err = clerkdesk(
+        capsys,
+        monkeypatch,
+        "print",
+        "daily",
+        "2026-13-01",
+        *common,
+        "--out",
+        str(tmp_path / "bad.pdf"),
+    )
+    assert code == 2 and "YYYY-MM-DD" in err
