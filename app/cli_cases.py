@@ -603,7 +603,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("value")
     q.set_defaults(func=cmd_settings_set)
 
-    p = sub.add_parser("print", help="a slip or service guide to a PDF file")
+    p = sub.add_parser("print", help="any printed form (slips, guide, signs, daily) to PDF")
     add_common(p)
     p.add_argument(
         "kind", choices=[*slips.SLIP_KINDS, "guide", "referral", "away", "card", "daily"]
