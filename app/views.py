@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from app import cases, deadlines, settings, staff
+from app import away, cases, deadlines, duty_records, settings, special_services, staff, windows
 from app.calendar import load_calendar
 from db.sqlite import Connection
 
@@ -53,6 +53,7 @@ class CaseView:
     deadline: deadlines.DeadlineStatus | None
     actions: tuple[str, ...]
     staff_names: Mapping[str, str] = field(default_factory=dict)  # user name → 姓名
+    cover: away.CoveredCase | None = None  # its holder is away: the backup looks after it
 
     def who(self, username: str) -> str:
         return self.staff_names.get(username, username)
@@ -71,4 +72,127 @@ def case_view(conn: Connection, case_no: str, today: dt.date) -> CaseView:
             summary.due_provisional,
         )
     names = {m.username: m.display_name for m in staff.list_staff(conn)}
-    return CaseView(detail, status, tuple(cases.allowed_actions(detail)), names)
+    cover = away.case_cover(conn, detail.case_no)
+    return CaseView(detail, status, tuple(cases.allowed_actions(detail)), names, cover)
+
+
+# -- the board's desk duties: today's appointments, the window and its away note ---------------
+
+#: Booked special services the board lists for the day (an appointment at the window, or a
+#: home visit the clerk goes out for).
+BOOKED_KINDS = ("appointment", "home_visit")
+
+
+def appointments_on(conn: Connection, day: dt.date) -> list[special_services.SpecialService]:
+    """The day's appointments and home visits, by time (after-hours and holiday flags on each)."""
+    return [s for s in special_services.list_between(conn, day, day) if s.kind in BOOKED_KINDS]
+
+
+@dataclass(frozen=True)
+class WindowPost:
+    """The board's window panel for the person at the keyboard: their window with its A角 and
+    B角, who sits there now, the away note that matters (their own, else the A角's), whether
+    that return is overdue, and every open case a backup covers now."""
+
+    username: str
+    window: windows.Window | None
+    seated: str | None  # signed in at the window and not away
+    note: away.AwayNote | None
+    overdue: bool
+    overdue_at: dt.datetime | None  # when the shown note becomes an overdue return
+    minutes_late: int
+    covered: tuple[away.CoveredCase, ...]
+    staff_names: Mapping[str, str] = field(default_factory=dict)
+
+    def who(self, username: str | None) -> str:
+        if not username:
+            return ""
+        return self.staff_names.get(username, username)
+
+    @property
+    def user_away(self) -> bool:
+        return self.note is not None and self.note.username == self.username
+
+    def covered_note_cases(self) -> tuple[away.CoveredCase, ...]:
+        """The open cases the shown note handed to its cover."""
+        if self.note is None:
+            return ()
+        return tuple(c for c in self.covered if c.note_no == self.note.note_no)
+
+
+def _board_window(conn: Connection, username: str, desk_no: int) -> windows.Window | None:
+    # The window one is signed in at, else one's own (A角, then B角), else the desk's number.
+    session = windows.current_session(conn, username)
+    if session is not None:
+        return windows.get_window(conn, session.window_no)
+    mine = windows.window_of(conn, username)
+    if mine is not None:
+        return mine
+    return next((w for w in windows.list_windows(conn) if w.window_no == desk_no), None)
+
+
+def window_post(conn: Connection, username: str, desk_no: int, now: dt.datetime) -> WindowPost:
+    window = _board_window(conn, username, desk_no)
+    note = away.current_note(conn, username)
+    seated = None
+    if window is not None:
+        if note is None and window.primary_clerk:
+            note = away.current_note(conn, window.primary_clerk)
+        sitting = windows.at_window(conn, window.window_no)
+        if sitting is not None and away.current_note(conn, sitting.username) is None:
+            seated = sitting.username
+    grace = dt.timedelta(minutes=int(settings.get(conn, "away_grace_minutes")))
+    overdue_at = note.until + grace if note is not None else None
+    return WindowPost(
+        username=username,
+        window=window,
+        seated=seated,
+        note=note,
+        overdue=overdue_at is not None and now > overdue_at,
+        overdue_at=overdue_at,
+        minutes_late=note.minutes_late(now) if note is not None else 0,
+        covered=tuple(away.covered_cases(conn)),
+        staff_names=duty_records.display_names(conn),
+    )
+
+
+@dataclass(frozen=True)
+class Colleague:
+    username: str
+    name: str
+    away: bool
+
+
+@dataclass(frozen=True)
+class AwayForm:
+    """What the away-note dialog starts from: the B角 of one's window (the default cover),
+    the colleagues who could cover instead, the phone on one's staff card, and how many open
+    cases would be handed over."""
+
+    username: str
+    away: bool  # already has an open note: the next step is the return
+    backup: str | None
+    colleagues: tuple[Colleague, ...]
+    phone: str
+    open_cases: int
+
+
+def away_form(conn: Connection, username: str) -> AwayForm:
+    window = windows.window_of(conn, username)
+    backup = window.backup_clerk if window and window.primary_clerk == username else None
+    away_now = {n.username for n in away.open_notes(conn)}
+    colleagues = tuple(
+        Colleague(m.username, m.display_name, m.username in away_now)
+        for m in staff.list_staff(conn)
+        if m.active and m.username != username
+    )
+    card = windows.staff_card(conn, username)
+    held = cases.list_cases(conn, cases.OPEN_STATES, holder=username, limit=1_000_000)
+    return AwayForm(
+        username=username,
+        away=username in away_now,
+        backup=backup,
+        colleagues=colleagues,
+        phone=card.phone if card else "",
+        open_cases=len(held),
+    )

@@ -29,8 +29,14 @@ QLabel#hint { color: #555555; }
 QFrame#header { background: #1a3d6d; }
 QFrame#header QLabel { color: white; }
 QFrame#header QLabel#demoBanner { color: #7a4f00; }
-QLineEdit[error="true"], QComboBox[error="true"], QTableWidget[error="true"] {
+QLineEdit[error="true"], QComboBox[error="true"], QTableWidget[error="true"],
+QDateTimeEdit[error="true"], QPlainTextEdit[error="true"] {
     border: 2px solid #c62828; background: #fff3f3; }
+QFrame#postPanel { background: #eef3fa; border: 1px solid #c5d3e8; }
+QFrame#postPanel[level="away"] { background: #fff8e1; border: 1px solid #e0b100; }
+QFrame#postPanel[level="overdue"] { background: #fdecea; border: 1px solid #e57373; }
+QLabel#windowLabel { font-weight: bold; color: #1a3d6d; }
+QLabel#awayLabel[level="overdue"] { color: #8e1c1c; font-weight: bold; }
 QPushButton { padding: 4px 12px; }
 QPushButton#primary { background: #1a5fb4; color: white; font-weight: bold; }
 """

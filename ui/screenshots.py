@@ -1,14 +1,19 @@
 """`python -m ui.screenshots OUTDIR`: PNGs of each main screen at 1366×768, from a freshly
-created demo ledger, offscreen, with the bundled font (README and docs show them)."""
+created demo ledger, offscreen, with the bundled font (README and docs show them).
+
+The desk clock is pinned to 16:45 on the demo's last day (its last events are at 16:30), so
+the pictures do not depend on when they are made: 刘洋's away note from 13:45 is overdue."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -17,6 +22,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 SIZE = (1366, 768)
+PINNED = dt.time(16, 45)
 
 
 class _NoPrint:
@@ -45,20 +51,50 @@ def _save(widget: QWidget, out: Path, name: str) -> Path:
     return path
 
 
+def _book_appointments(desk: Any) -> None:
+    """Today's bookings for the board (the demo's own are on earlier days): one kept this
+    morning, one waiting this afternoon, one after hours this evening."""
+    from app import special_services
+
+    today = desk.today()
+    kept = special_services.record(
+        desk, "appointment", on=today, time="09:30", item_code="512B0003600037",
+        citizen_name="王秀英", citizen_phone="13908120003", group="elderly",
+        note="子女陪同办理高龄津贴",
+    )  # fmt: skip
+    special_services.update(desk, kept.service_no, "done", "已收件，材料齐全")
+    special_services.record(
+        desk, "appointment", on=today, time="17:00", item_code="512B0003600029",
+        citizen_name="张国华", citizen_phone="13908120005", group="disabled",
+        note="轮椅出行，请在一楼窗口接待",
+    )  # fmt: skip
+    special_services.record(
+        desk, "appointment", on=today, time="18:30", after_hours=True,
+        item_code="512B0359100011", citizen_name="李强", citizen_phone="13908120006",
+        note="务工人员下班后办理",
+    )  # fmt: skip
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[0] if argv else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(["clerkdesk-screenshots"])
     assert isinstance(app, QApplication)
+    from app import cases
     from app.demo import DEMO_PASSPHRASE
     from app.identity import resident_id_check_char
+    from db.ledger import CHINA_TZ, now_in_china
     from ui.main import build
     from ui.prefs import Prefs
+
+    pinned = dt.datetime.combine(now_in_china().date(), PINNED, CHINA_TZ)
 
     tmp = Path(tempfile.mkdtemp(prefix="clerkdesk-shots-"))
     prefs = Prefs(QSettings(str(tmp / "ui.ini"), QSettings.Format.IniFormat))
     printed = _NoPrint()
-    window, ctl = build([], ledger_path=tmp / "desk.ledger", prefs=prefs, slip_output=printed)
+    window, ctl = build(
+        [], ledger_path=tmp / "desk.ledger", prefs=prefs, slip_output=printed, clock=lambda: pinned
+    )
     window.resize(*SIZE)
     window.show()
     made: list[Path] = []
@@ -94,6 +130,12 @@ def main(argv: list[str]) -> int:
         window.unlock.passphrase.setText(DEMO_PASSPHRASE)
         ctl.unlock()
         _wait(app, lambda: w.idle() and ctl.today.loaded)
+        # The board: 刘洋 is overdue from a village visit, 陈静 covers her cases; today's
+        # appointments bottom right.
+        ctl.session.op(_book_appointments)
+        _wait(app, w.idle)
+        ctl.today.reload()
+        _wait(app, lambda: w.idle() and len(ctl.today.appointments) == 3)
         made.append(_save(window, out, "06-today"))
 
         # Intake filled in (not submitted).
@@ -147,6 +189,73 @@ def main(argv: list[str]) -> int:
         ctl.notify("扫描的条码不是办件编号，已忽略。", "error")
         ctl.show_tab(0)
         made.append(_save(window, out, "12-today-scan-message"))
+
+        # A completed case with a time limit: result, delivery and the whole timeline.
+        done: list[list[cases.CaseSummary]] = []
+        ctl.session.op(
+            lambda desk: cases.list_cases(desk.conn, ("completed",), limit=200), done.append
+        )
+        _wait(app, lambda: bool(done) and w.idle())
+        completed = next(
+            (c.case_no for c in done[0] if c.case_kind == "committed"), done[0][0].case_no
+        )
+        window.notice.clear_message()
+        ctl.open_case(completed)
+        _wait(
+            app,
+            lambda: (
+                w.idle()
+                and ctl.case.current is not None
+                and ctl.case.current.detail.case_no == completed
+            ),
+        )
+        made.append(_save(window, out, "13-case-completed"))
+
+        # 刘洋 is back (F6 asks to confirm), then posts a new note (F6 again).
+        ctl.show_tab(0)
+        ctl.away_note()
+        _wait(app, lambda: w.idle() and ctl.away.dialog is not None)
+        back = ctl.away.dialog
+        assert back is not None
+        _wait(app, back.isVisible)
+        made.append(_save(back, out, "14-away-return"))
+        back._submit()
+        _wait(app, lambda: w.idle() and ctl.away.dialog is None)
+        ctl.away_note()
+        _wait(app, lambda: w.idle() and ctl.away.dialog is not None)
+        note = ctl.away.dialog
+        assert note is not None
+        _wait(app, note.isVisible)
+        fields = note.widgets
+        fields["place"].setText("镇政府三楼会议室")
+        fields["reason"].setCurrentIndex(1)  # 会议
+        fields["note"].setText("参加社会救助工作会议，急事请电话联系")
+        made.append(_save(note, out, "15-away-dialog"))
+        note._submit()
+        _wait(app, lambda: w.idle() and ctl.away.dialog is None and ctl.today.loaded)
+        _wait(app, w.idle)
+        made.append(_save(window, out, "16-today-away"))
+
+        # The set-up wizard's last page: a fresh ledger's recovery key (a throw-away one).
+        ctl.lock()
+        _wait(app, w.idle)
+        ctl.start_setup()
+        assert ctl.setup is not None
+        wizard = ctl.setup.wizard
+        wizard.resize(760, 600)
+        _wait(app, wizard.isVisible)
+        wizard.next()
+        a = wizard.admin
+        a.username.setText("wangqiang")
+        a.display_name.setText("王强")
+        a.passphrase.setText("攀莲镇窗口 2026 春")
+        a.confirm.setText("攀莲镇窗口 2026 春")
+        wizard.next()
+        _wait(app, lambda: w.idle() and wizard.currentId() == wizard.recovery_id)
+        made.append(_save(wizard, out, "17-setup-recovery-key"))
+        wizard.recovery.stored.setChecked(True)
+        wizard.accept()
+        _wait(app, w.idle)
     finally:
         ctl.shutdown()
     for path in made:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
@@ -57,14 +57,25 @@ class QtSlipOutput:
         dialog.exec()
 
 
-def _make_pdf(desk: Desk, kind: str, case_no: str, layout: str) -> bytes:
+def _slips_module() -> Any:
     try:
-        slips = importlib.import_module("app.slips")
+        return importlib.import_module("app.slips")
     except ModuleNotFoundError as exc:
         if exc.name == "app.slips":
             raise SlipsUnavailable() from None
         raise
-    pdf: bytes = slips.slip_pdf(desk, kind, case_no, layout=layout)
+
+
+def _make_pdf(desk: Desk, kind: str, case_no: str, layout: str) -> bytes:
+    pdf: bytes = _slips_module().slip_pdf(desk, kind, case_no, layout=layout)
+    return pdf
+
+
+def _away_sign_pdf(desk: Desk, username: str) -> bytes:
+    make = getattr(_slips_module(), "away_sign_pdf", None)
+    if make is None:
+        raise SlipsUnavailable()
+    pdf: bytes = make(desk, username)
     return pdf
 
 
@@ -95,3 +106,17 @@ class SlipPrinter:
                 self.on_error(exc)
 
         self.session.op(lambda desk: _make_pdf(desk, kind, case_no, layout), done, self.on_error)
+
+    def print_away_sign(self, username: str, name: str = "") -> None:
+        """去向留言牌 of the away note `username` has open: A4, always previewed."""
+        title = QCoreApplication.translate("slips", "打印预览 — 去向留言牌 {name}").format(
+            name=name or username
+        )
+
+        def done(pdf: bytes) -> None:
+            try:
+                self.output.show(pdf, title, False)
+            except Exception as exc:  # a printer refusing the job loses nothing
+                self.on_error(exc)
+
+        self.session.op(lambda desk: _away_sign_pdf(desk, username), done, self.on_error)

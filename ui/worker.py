@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Signal
 CASES = "cases"
 DESK = "desk"  # the desk was opened, closed or locked
 CATALOGUE = "catalogue"
+AWAY = "away"  # away notes and the backup's cover
 
 
 @dataclass

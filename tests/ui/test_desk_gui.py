@@ -300,6 +300,31 @@ def test_reject_asks_for_the_reason(make_gui: Callable[..., Gui], ledger: Path) 
     assert events(gui, case.case_no) == ["case.received", "case.rejected"]
 
 
+def test_a_refused_rejection_leaves_no_case(make_gui: Callable[..., Gui], ledger: Path) -> None:
+    gui = open_desk(make_gui, ledger)
+    fill_intake(gui, "111114441")
+    v = gui.window.intake
+    gui.qtbot.keyClick(v.materials, Key.Key_F11)
+    dialog = gui.ctl.intake.dialog
+    gui.qtbot.waitUntil(dialog.isVisible)
+    gui.qtbot.keyClick(dialog.widgets["reason"], Key.Key_Return, CTRL)
+    gui.settle()
+    assert dialog.errors["reason"].text() == "请填写不予受理理由"
+    assert gui.run(lambda desk: cases.list_cases(desk.conn)) == []  # not even 已收件
+    type_text(gui, dialog.widgets["reason"], "申请人户籍不在本镇")
+    gui.qtbot.keyClick(dialog.widgets["reason"], Key.Key_Tab)
+    gui.qtbot.keyClick(dialog.widgets["where_to_go"], Key.Key_Return, CTRL)
+    gui.settle()
+    assert dialog.errors["where_to_go"].text() == "请填写建议办理机关或途径"
+    assert dialog.widgets["where_to_go"].hasFocus()
+    gui.qtbot.keyClick(dialog, Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert gui.run(lambda desk: cases.list_cases(desk.conn)) == []
+    assert "已登记收件" not in v.message.text()
+    assert gui.ctl.intake.pending_case_no is None
+    assert gui.slips.slips == []
+
+
 def test_scan_from_another_screen_and_a_wrong_code_leaves_the_field_alone(
     make_gui: Callable[..., Gui], ledger: Path
 ) -> None:

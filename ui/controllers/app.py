@@ -28,6 +28,7 @@ from db.errors import (
 from db.ledger import now_in_china
 from ui import paths
 from ui.activity import IdleWatch
+from ui.controllers.away import AwayController
 from ui.controllers.case import CaseController
 from ui.controllers.intake import IntakeController
 from ui.controllers.setup import SetupController
@@ -77,6 +78,9 @@ class DeskController(QObject):
         self.today = TodayController(window.today, self.session, self.open_case)
         self.intake = IntakeController(window.intake, self.session, self.printer, self.notify)
         self.case = CaseController(window.case, self.session, self.printer, self.notify)
+        self.away = AwayController(
+            window, self.session, self.printer, self.notify, self.today.sign_user
+        )
         self.worker.changed.connect(self._changed)
         self.worker.failed.connect(lambda exc: self.notify(describe(exc), "error"))
 
@@ -101,6 +105,8 @@ class DeskController(QObject):
         w.unlock.back_button.clicked.connect(self.show_welcome)
         w.lock_button.clicked.connect(self.lock)
         w.find_box.returnPressed.connect(self._find)
+        w.today.away_button.clicked.connect(self.away_note)
+        w.today.sign_button.clicked.connect(self.print_away_sign)
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(lambda: w.unlock.unlock_button.setEnabled(True))
@@ -116,6 +122,8 @@ class DeskController(QObject):
             ("F4", lambda: self.show_tab(TAB_CASE)),
             ("Ctrl+F", self._focus_find),
             ("Ctrl+,", self.open_settings),
+            ("F6", self.away_note),
+            ("F7", self.print_away_sign),
         ):
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.setContext(window_scope)
@@ -314,6 +322,7 @@ class DeskController(QObject):
         user = self.info.user.username if self.info else ""
         demo = bool(self.info and self.info.demo)
         self.info = None
+        self.away.reset()
         for dialog in (self.intake.dialog, self.case.dialog, self.dialog):
             if dialog is not None:
                 dialog.reject()
@@ -349,6 +358,16 @@ class DeskController(QObject):
         """A scanned receipt: open its case, whatever screen is showing. Mistakes are
         reported in the status line only, so a form being typed into is left alone."""
         self.open_case(text)
+
+    # -- away note (去向留言) -----------------------------------------------------------------
+    def away_note(self) -> None:
+        """F6 from any screen: post an away note, or register the return."""
+        if self.unlocked:
+            self.away.toggle()
+
+    def print_away_sign(self) -> None:
+        if self.unlocked:
+            self.away.print_sign()
 
     def _focus_find(self) -> None:
         if self.unlocked:

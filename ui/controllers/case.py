@@ -25,7 +25,7 @@ from ui.slips import SlipPrinter, kind_label
 from ui.views.case_detail import CaseDetailView
 from ui.views.dialogs import Field, FormDialog, MaterialsDialog
 from ui.views.materials import MaterialRow
-from ui.worker import CASES
+from ui.worker import AWAY, CASES
 
 EVENT_LABELS = {
     "case.received": "收件登记",
@@ -123,7 +123,7 @@ class CaseController(QObject):
         self.session.op(load, shown, on_error or self._failed)
 
     def on_changed(self, topics: frozenset[str]) -> None:
-        if CASES in topics and self.current is not None:
+        if topics & {CASES, AWAY} and self.current is not None:
             self.show_case(self.current.detail.case_no)
 
     def _failed(self, exc: BaseException) -> None:
@@ -145,7 +145,14 @@ class CaseController(QObject):
         if not same:  # a refresh after an action keeps the action's message
             v.message.clear_message()
         v.case_no.setText(self.tr("办件 {no}").format(no=d.case_no))
-        v.state.setText(s.state_label)
+        state = s.state_label
+        if cv.cover is not None:
+            state += self.tr(" · {holder} 离岗，由 {cover} 代管（预计 {until} 返回）").format(
+                holder=cv.who(cv.cover.holder),
+                cover=cv.who(cv.cover.covered_by),
+                until=f"{cv.cover.until:%H:%M}",
+            )
+        v.state.setText(state)
         if cv.deadline is not None:
             v.light.setText("● " + cv.deadline.label)
             colour = LIGHT_COLOURS[cv.deadline.level]

@@ -461,12 +461,22 @@ class IntakeController(QObject):
         dialog = self.dialog
         if dialog is None:
             return
+        reason, where = str(values["reason"]), str(values["where_to_go"])
+        # Both go on the rejection notice. Check they were filled in BEFORE the op: the op
+        # registers the application (收件) first, and a refusal after that would leave a
+        # received case behind a dialog that said "not rejected".
+        for key, value, text in (
+            ("reason", reason, self.tr("请填写不予受理理由")),
+            ("where_to_go", where, self.tr("请填写建议办理机关或途径")),
+        ):
+            if not value.strip():
+                dialog.show_error(key, text)
+                return
         form = self._snapshot()
         if form is None:
             return
         self.busy = True
         registered = _Registered()
-        reason, where = str(values["reason"]), str(values["where_to_go"])
 
         def op(desk: Desk) -> str:
             case_no, _complete = _register(desk, form, registered)

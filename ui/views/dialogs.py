@@ -7,13 +7,15 @@ corrects it without retyping the rest.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,13 +33,27 @@ from ui.views.widgets import FieldError, MessageLabel, hint, mark_error, title
 class Field:
     key: str
     label: str
-    kind: str = "text"  # text | password | multiline | choice | editable_choice | check | int
+    # text | password | multiline | choice | editable_choice | check | int | datetime
+    kind: str = "text"
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
     default: str = ""
     placeholder: str = ""
     low: int = 0
     high: int = 999
     extra: dict[str, str] = field(default_factory=dict)
+
+
+class ReturnTimeEdit(QDateTimeEdit):
+    """Date and time, minutes precision; focus lands on the hour (the part usually changed:
+    "back at 16:30 today"), whether by Tab or after an error."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDisplayFormat("yyyy-MM-dd HH:mm")
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        self.setSelectedSection(QDateTimeEdit.Section.HourSection)
 
 
 class FormDialog(QDialog):
@@ -91,6 +107,8 @@ class FormDialog(QDialog):
         layout.addWidget(self.buttons)
         if fields:
             self.widgets[fields[0].key].setFocus()
+        else:  # a confirmation: Enter confirms
+            ok.setFocus()
 
     def _make(self, f: Field) -> QWidget:
         if f.kind in ("text", "password"):
@@ -127,6 +145,15 @@ class FormDialog(QDialog):
             spin.setRange(f.low, f.high)
             spin.setValue(int(f.default or f.low))
             return spin
+        if f.kind == "datetime":
+            # Wall-clock time at the desk (Asia/Shanghai); the default is ISO "YYYY-MM-DDTHH:MM".
+            stamp = ReturnTimeEdit()
+            if f.default:
+                when = dt.datetime.fromisoformat(f.default)
+                stamp.setDateTime(
+                    QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
+                )
+            return stamp
         raise ValueError(f.kind)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
@@ -153,6 +180,9 @@ class FormDialog(QDialog):
                 )
             elif isinstance(widget, QCheckBox):
                 out[key] = widget.isChecked()
+            elif isinstance(widget, QDateTimeEdit):
+                d, t = widget.date(), widget.time()
+                out[key] = dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
             elif isinstance(widget, QSpinBox):
                 out[key] = widget.value()
         return out

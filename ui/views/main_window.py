@@ -82,7 +82,10 @@ class MainWindowView(QMainWindow):
         foot.setContentsMargins(10, 2, 10, 2)
         self.notice = MessageLabel()
         self.keys = QLabel(
-            self.tr("F2 工作台 · F3 收件 · F4 详情 · Ctrl+F 查找 · Ctrl+L 锁定 · Ctrl+, 设置")
+            self.tr(
+                "F2 工作台 · F3 收件 · F4 详情 · F6 去向留言 · Ctrl+F 查找 · Ctrl+L 锁定"
+                " · Ctrl+, 设置"
+            )
         )
         self.keys.setObjectName("hint")
         foot.addWidget(self.notice, 1)

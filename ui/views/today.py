@@ -1,4 +1,5 @@
-"""工作台: the queue of open cases with deadline lights, and the awaiting-correction list."""
+"""工作台: the window panel (who is at this window, the away note and its backup), the queue
+of open cases with deadline lights, the awaiting-correction list and today's appointments."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -59,6 +62,7 @@ class TodayView(QWidget):
         filters.addWidget(text_label)
         filters.addWidget(self.text_filter)
         layout.addLayout(filters)
+        layout.addWidget(self._post_panel())
 
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -66,14 +70,15 @@ class TodayView(QWidget):
         top_layout.setContentsMargins(0, 0, 0, 0)
         self.table = CaseTable()
         top_layout.addWidget(self.table)
-        bottom = QWidget()
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 4, 0, 0)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.setChildrenCollapsible(False)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 4, 0, 0)
         self.awaiting_title = QLabel()
         self.awaiting_title.setObjectName("sectionTitle")
-        bottom_layout.addWidget(self.awaiting_title)
-        self.awaiting = QTableWidget(0, 6)
-        self.awaiting.setHorizontalHeaderLabels(
+        left_layout.addWidget(self.awaiting_title)
+        self.awaiting = _table(
             [
                 self.tr("补正期限"),
                 self.tr("办件编号"),
@@ -81,15 +86,34 @@ class TodayView(QWidget):
                 self.tr("申请人"),
                 self.tr("证件号码"),
                 self.tr("告知次数"),
-            ]
+            ],
+            stretch=2,
         )
-        self.awaiting.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.awaiting.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.awaiting.setTabKeyNavigation(False)
-        self.awaiting.verticalHeader().hide()
-        self.awaiting.verticalHeader().setDefaultSectionSize(24)
-        self.awaiting.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        bottom_layout.addWidget(self.awaiting)
+        left_layout.addWidget(self.awaiting)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 4, 0, 0)
+        self.appointments_title = QLabel()
+        self.appointments_title.setObjectName("sectionTitle")
+        right_layout.addWidget(self.appointments_title)
+        self.appointments = _table(
+            [
+                self.tr("时间"),
+                self.tr("类别"),
+                self.tr("事项"),
+                self.tr("群众"),
+                self.tr("电话"),
+                self.tr("标记"),
+                self.tr("状态"),
+            ],
+            stretch=2,
+        )
+        right_layout.addWidget(self.appointments)
+        bottom.addWidget(left)
+        bottom.addWidget(right)
+        bottom.setStretchFactor(0, 4)
+        bottom.setStretchFactor(1, 3)
+        bottom.setSizes([760, 570])
         split.addWidget(top)
         split.addWidget(bottom)
         split.setStretchFactor(0, 3)
@@ -102,7 +126,54 @@ class TodayView(QWidget):
             hint(
                 self.tr(
                     "↑↓ 选择，Enter 打开办件；Alt+Z 状态，Alt+W 筛选；点表头排序。"
+                    "F6 去向留言／登记返回，F7 打印去向留言牌。"
                     "灯：绿 正常，黄 临近到期，红 今日到期或已超期；“暂定”表示节假日安排尚未公布。"
                 )
             )
         )
+
+    def _post_panel(self) -> QFrame:
+        """The window strip: who is at this window, the away note and who covers."""
+        self.post_panel = QFrame()
+        self.post_panel.setObjectName("postPanel")
+        row = QHBoxLayout(self.post_panel)
+        row.setContentsMargins(8, 4, 8, 4)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        self.window_label = QLabel()
+        self.window_label.setObjectName("windowLabel")
+        self.away_label = QLabel()
+        self.away_label.setObjectName("awayLabel")
+        self.away_label.setWordWrap(True)
+        texts.addWidget(self.window_label)
+        texts.addWidget(self.away_label)
+        row.addLayout(texts, 1)
+        self.away_button = QPushButton(self.tr("去向留言（F6）"))
+        self.away_button.setAutoDefault(False)
+        self.sign_button = QPushButton(self.tr("打印去向留言牌（F7）"))
+        self.sign_button.setAutoDefault(False)
+        row.addWidget(self.away_button)
+        row.addWidget(self.sign_button)
+        return self.post_panel
+
+    def set_away_level(self, level: str) -> None:
+        """Colour the strip through the style sheet: "" (nobody away), "away" or "overdue"."""
+        for widget in (self.post_panel, self.away_label):
+            widget.setProperty("level", level)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(24)
+    header = table.horizontalHeader()
+    # Columns fit their contents; the one named `stretch` takes what is left (and elides).
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
