@@ -1018,6 +1018,15 @@ def accept(
     return get_case(desk.conn, detail.case_no)
 
 
+def check_rejection(reason: str, where_to_go: str) -> tuple[str, str]:
+    """What a rejection notice must say, checked before anything is registered (the
+    intake screen calls this first, so a refused rejection never leaves a received case)."""
+    return (
+        _text(reason, "reason", "不予受理理由"),
+        _text(where_to_go, "where_to_go", "建议办理机关或途径", 200),
+    )
+
+
 def reject(
     desk: Desk, case_no: str, reason: str, where_to_go: str, on: dt.date | None = None
 ) -> CaseDetail:
@@ -1026,8 +1035,7 @@ def reject(
     detail = get_case(desk.conn, case_no, with_timeline=False)
     _check_transition(detail, "reject")
     day = _business_date(desk, on, detail.summary.received_on)
-    reason_text = _text(reason, "reason", "不予受理理由")
-    where = _text(where_to_go, "where_to_go", "建议办理机关或途径", 200)
+    reason_text, where = check_rejection(reason, where_to_go)
     with desk.ledger.write() as w:
         doc_seq = _next_counter(desk.conn, f"reject:{day.year}")
         w.append(

@@ -325,6 +325,22 @@ def test_a_refused_rejection_leaves_no_case(make_gui: Callable[..., Gui], ledger
     assert gui.slips.slips == []
 
 
+def test_an_overlong_rejection_reason_leaves_no_case(
+    make_gui: Callable[..., Gui], ledger: Path
+) -> None:
+    gui = open_desk(make_gui, ledger)
+    fill_intake(gui, "111114441")
+    gui.qtbot.keyClick(gui.window.intake.materials, Key.Key_F11)
+    dialog = gui.ctl.intake.dialog
+    gui.qtbot.waitUntil(dialog.isVisible)
+    type_text(gui, dialog.widgets["reason"], "户籍" * 300)
+    type_text(gui, dialog.widgets["where_to_go"], "户籍所在地乡镇便民服务中心")
+    gui.qtbot.keyClick(dialog.widgets["where_to_go"], Key.Key_Return, CTRL)
+    gui.settle()
+    assert "不超过 500 个字" in dialog.errors["reason"].text()
+    assert gui.run(lambda desk: cases.list_cases(desk.conn)) == []
+
+
 def test_scan_from_another_screen_and_a_wrong_code_leaves_the_field_alone(
     make_gui: Callable[..., Gui], ledger: Path
 ) -> None:

@@ -462,16 +462,14 @@ class IntakeController(QObject):
         if dialog is None:
             return
         reason, where = str(values["reason"]), str(values["where_to_go"])
-        # Both go on the rejection notice. Check they were filled in BEFORE the op: the op
-        # registers the application (收件) first, and a refusal after that would leave a
-        # received case behind a dialog that said "not rejected".
-        for key, value, text in (
-            ("reason", reason, self.tr("请填写不予受理理由")),
-            ("where_to_go", where, self.tr("请填写建议办理机关或途径")),
-        ):
-            if not value.strip():
-                dialog.show_error(key, text)
-                return
+        # Both go on the rejection notice. Check them BEFORE the op: the op registers the
+        # application (收件) first, and a refusal after that would leave a received case
+        # behind a dialog that said "not rejected".
+        try:
+            cases.check_rejection(reason, where)
+        except InvalidInput as exc:
+            dialog.show_error(exc.field, describe(exc))
+            return
         form = self._snapshot()
         if form is None:
             return
