@@ -5,6 +5,16 @@ what the window's public screen and the printed sign show. The window's backup (
 colleague named instead, is told and takes over: the clerk's open cases read "covered by" the
 backup until the clerk returns. A return past the expected time (plus a configurable grace)
 is an overdue return, visible to the director. Away time per person goes into the reports.
+
+Cover is worked out from the open notes whenever it is asked for, so that:
+
+* a case is never "covered" by someone who is away: when the cover goes away too, what they
+  cover passes along the chain of open notes to the first colleague who is present (the
+  cover's own cover; a cover must be named for it — the note is refused otherwise);
+* every open case of an away clerk is covered, also one received while their note is open
+  (a clerk working at the desk with a note still open has usually forgotten to sign back;
+  the backup is responsible until they do, and each action stays attributed to whoever did
+  it). The cases handed over at posting are kept with the note (`away_handover`) as a record.
 """
 
 from __future__ import annotations
@@ -108,7 +118,8 @@ def _posted(conn: Connection, event: Event) -> None:
         (b["note_no"], b["username"], b["window_no"], b["reason"], b["place"], b["until"],
          b["phone"], b["cover"], b["note"], event.at, event.actor),
     )  # fmt: skip
-    for case_no in b["handover"]:
+    passed_on = b.get("passed_on", [])  # cases this clerk covered for colleagues
+    for case_no in [*b["handover"], *passed_on]:
         conn.execute(
             "INSERT INTO away_handover (note_no, case_no) VALUES (?, ?)", (b["note_no"], case_no)
         )
@@ -122,7 +133,7 @@ def _posted(conn: Connection, event: Event) -> None:
             b["note_no"],
             f"{b['username']} 离岗（{REASONS[b['reason']]}：{b['place']}），预计 "
             f"{b['until'][11:16]} 返回，电话 {b['phone']}；请您代岗，"
-            f"{len(b['handover'])} 件在办件由您代管",
+            f"{len(b['handover']) + len(passed_on)} 件在办件由您代管",
         )
 
 
@@ -174,13 +185,14 @@ def notes_between(conn: Connection, start: dt.datetime, end: dt.datetime) -> lis
     rows = conn.execute(
         f"{_NOTE_SQL} WHERE returned_at IS NULL AND posted_at < ? UNION ALL "
         f"{_NOTE_SQL} WHERE returned_at > ? AND posted_at < ? ORDER BY posted_at",
-        (_key(end), _key(start), _key(end)),
+        (time_key(end), time_key(start), time_key(end)),
     )
     return [n for n in map(_note, rows) if n.posted_at < end and (n.returned_at or end) > start]
 
 
-def _key(moment: dt.datetime) -> str:
-    # Event times are written as +08:00 with microseconds; the same form compares as text.
+def time_key(moment: dt.datetime) -> str:
+    """`moment` in the form event times are written in (+08:00, microseconds): compared as
+    text with `posted_at`, `returned_at` or an event's `at`, it orders like the times."""
     return moment.astimezone(CHINA_TZ).isoformat(timespec="microseconds")
 
 
@@ -229,32 +241,83 @@ class CoveredCase:
     until: dt.datetime
 
 
-_COVER_SQL = (
-    "SELECT c.case_no, c.item_name, c.state, c.holder, n.cover, n.note_no, n.until_at "
-    "FROM away_handover h JOIN away_notes n ON n.note_no = h.note_no "
-    "JOIN cases c ON c.case_no = h.case_no "
-    "WHERE n.returned_at IS NULL AND n.cover != '' "
-    f"AND c.state IN ({','.join(repr(s) for s in OPEN_STATES)})"
-)
+def _open_covers(
+    conn: Connection, at: dt.datetime | None = None
+) -> dict[str, tuple[str, str, str]]:
+    """Who is away now (or was at `at`) → (cover named on the note, note number, expected
+    return)."""
+    sql = "SELECT username, cover, note_no, until_at FROM away_notes "
+    if at is None:
+        rows = conn.execute(sql + "WHERE returned_at IS NULL")
+    else:
+        key = time_key(at)
+        rows = conn.execute(
+            sql + "WHERE posted_at < ? AND (returned_at IS NULL OR returned_at > ?)", (key, key)
+        )
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
 
-def _covered(r: Any) -> CoveredCase:
-    return CoveredCase(r[0], r[1], r[2], r[3], r[4], r[5], parse_at(r[6]))
+def _resolve(covers: dict[str, tuple[str, str, str]], username: str) -> str | None:
+    """The colleague who stands in for `username` now: their note's cover, or — when that
+    cover is away too — the cover's cover, and so on to the first one present. None when the
+    person is not away, or nobody was named."""
+    if username not in covers:
+        return None
+    seen = {username}
+    who = covers[username][0]
+    while who and who in covers and who not in seen:
+        seen.add(who)
+        who = covers[who][0]
+    return who if who and who not in seen else None
+
+
+def resolve_cover(conn: Connection, username: str) -> str | None:
+    """Who covers for this staff member now (following the chain of open notes)."""
+    return _resolve(_open_covers(conn), username)
+
+
+def covers_at(conn: Connection, moment: dt.datetime) -> dict[str, str]:
+    """Everyone away at `moment` (a past one for the report of a past period) → the
+    colleague who covered for them then, through the chain of notes open at that moment."""
+    covers = _open_covers(conn, moment)
+    resolved = {u: _resolve(covers, u) for u in covers}
+    return {u: c for u, c in resolved.items() if c}
+
+
+def _covered_rows(conn: Connection, case_no: str | None = None) -> list[CoveredCase]:
+    covers = _open_covers(conn)
+    if not covers:
+        return []
+    marks = ",".join("?" for _ in OPEN_STATES)
+    sql = (
+        "SELECT case_no, item_name, state, holder FROM cases "
+        f"WHERE holder = ? AND state IN ({marks})"
+    )
+    params: list[Any] = list(OPEN_STATES)
+    if case_no is not None:
+        sql += " AND case_no = ?"
+        params.append(case_no)
+    result: list[CoveredCase] = []
+    for holder in sorted(covers):
+        cover = _resolve(covers, holder)
+        if cover is None:
+            continue
+        _named, note_no, until = covers[holder]
+        for r in conn.execute(sql, (holder, *params)):
+            result.append(CoveredCase(r[0], r[1], r[2], r[3], cover, note_no, parse_at(until)))
+    return sorted(result, key=lambda c: c.case_no)
 
 
 def covered_cases(conn: Connection, cover: str | None = None) -> list[CoveredCase]:
-    """Open cases taken over by a backup now (all, or those of one cover)."""
-    sql, params = _COVER_SQL, []
-    if cover is not None:
-        sql += " AND n.cover = ?"
-        params.append(cover)
-    return [_covered(r) for r in conn.execute(sql + " ORDER BY c.case_no", params)]
+    """Open cases looked after by a colleague now, because their holder is away (all, or
+    those of one cover)."""
+    return [c for c in _covered_rows(conn) if cover is None or c.covered_by == cover]
 
 
 def case_cover(conn: Connection, case_no: str) -> CoveredCase | None:
     """For the case screen: "由B角 … 代管" while its holder is away."""
-    row = conn.execute(_COVER_SQL + " AND c.case_no = ?", (case_no,)).fetchone()
-    return _covered(row) if row else None
+    rows = _covered_rows(conn, case_no)
+    return rows[0] if rows else None
 
 
 @dataclass(frozen=True)
@@ -279,7 +342,8 @@ def away_sign(conn: Connection, username: str, now: dt.datetime) -> AwaySign | N
         return None
     names = duty_records.display_names(conn)
     window = windows.get_window(conn, note.window_no) if note.window_no else None
-    cover_window = windows.window_of(conn, note.cover) if note.cover else None
+    cover = resolve_cover(conn, username) or ""  # the one present, if the cover is away too
+    cover_window = windows.window_of(conn, cover) if cover else None
     grace = dt.timedelta(minutes=int(settings.get(conn, "away_grace_minutes")))
     return AwaySign(
         window_no=note.window_no,
@@ -289,7 +353,7 @@ def away_sign(conn: Connection, username: str, now: dt.datetime) -> AwaySign | N
         place=note.place,
         until=note.until,
         phone=note.phone,
-        cover_name=names.get(note.cover, note.cover) if note.cover else "",
+        cover_name=names.get(cover, cover) if cover else "",
         cover_window_no=cover_window.window_no if cover_window else None,
         overdue=now > note.until + grace,
     )
@@ -313,6 +377,7 @@ class WindowStatus:
 def window_board(conn: Connection, now: dt.datetime) -> list[WindowStatus]:
     """Who is at which window now: the director's overview."""
     grace = dt.timedelta(minutes=int(settings.get(conn, "away_grace_minutes")))
+    covers = _open_covers(conn)
     board: list[WindowStatus] = []
     for w in windows.list_windows(conn):
         note = current_note(conn, w.primary_clerk) if w.primary_clerk else None
@@ -325,7 +390,7 @@ def window_board(conn: Connection, now: dt.datetime) -> list[WindowStatus]:
                 w,
                 seated,
                 note,
-                (note.cover or None) if note else None,
+                _resolve(covers, note.username) if note else None,
                 note is not None and now > note.until + grace,
             )
         )
@@ -346,7 +411,8 @@ def post(
     cover: str | None = None,
 ) -> AwayNote:
     """Leave the window with a note. The cover defaults to the window's backup (B角); the
-    clerk's open cases are handed to the cover until the return."""
+    clerk's open cases — and whatever the clerk covers for away colleagues — are handed to
+    the cover until the return."""
     who = username or desk.user.username
     require(desk.user.role, "away.post" if who == desk.user.username else "away.manage")
     member = duty_records.active_member(desk.conn, who, "username")
@@ -372,6 +438,10 @@ def post(
             (member.username, *OPEN_STATES),
         )
     ]
+    # What this clerk covers for colleagues who are away passes on to this note's cover.
+    covers = _open_covers(desk.conn)
+    covering_for = sorted(u for u in covers if _resolve(covers, u) == member.username)
+    passed_on = [c.case_no for c in covered_cases(desk.conn, member.username)]
     cover_name = cover or (primary_window.backup_clerk if primary_window else None) or ""
     if cover_name:
         covering = duty_records.active_member(desk.conn, cover_name, "cover")
@@ -385,6 +455,11 @@ def post(
         # Covering is being on the window: 岗前培训合格后方可上岗 applies.
         centre.require_pre_job(desk.conn, covering.username)
         cover_name = covering.username
+    elif covering_for:
+        raise RuleRefused(
+            f"您正在为 {'、'.join(covering_for)} 代岗，离岗须指定代岗同事接替 / you are covering "
+            f"for {', '.join(covering_for)}: name a colleague to take over"
+        )
     elif primary_window is not None or handover:
         raise RuleRefused(
             "窗口或在办件须有人代岗：请先为窗口设置B角或指定代岗同事 / somebody must cover the "
@@ -405,6 +480,7 @@ def post(
             "cover": cover_name,
             "note": text(note, "note", "备注", 200, required=False),
             "handover": handover,
+            "passed_on": passed_on,
         },
         desk.user.username,
     )

@@ -2,7 +2,9 @@
 
 Years come from the `chinesecalendar` package at set-up, from an imported yearly file, or
 later from the gateway — each as a `calendar.year_loaded` event. Loading a year recomputes
-the due dates of open cases, so a provisional deadline becomes final (or moves) at once.
+the due dates of open cases, open complaints and open bad-review follow-ups, so a provisional
+deadline becomes final (or moves) at once, and the holiday flag of that year's special
+services.
 """
 
 from __future__ import annotations
@@ -28,7 +30,17 @@ _cache: dict[int, tuple[str, WorkCalendar]] = {}
 
 @REGISTRY.on("calendar.year_loaded")
 def _year_loaded(conn: Connection, event: Event) -> None:
+    # Imported late: these read the calendar (a cycle at import time otherwise).
+    from app import complaints, deadlines, ratings, special_services
+
     schedule = event.body["schedule"]
+    # Complaints and follow-ups keep no working-day count: it is recovered from their due
+    # date on the calendar that computed it — this one, before the year is loaded.
+    before = (
+        load_calendar(conn)
+        if complaints.has_open(conn) or ratings.has_open_followups(conn)
+        else None
+    )
     conn.execute(
         "INSERT INTO calendar_years (year, schedule, source, loaded_at, loaded_seq) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET schedule = excluded.schedule, "
@@ -42,9 +54,12 @@ def _year_loaded(conn: Connection, event: Event) -> None:
             event.seq,
         ),
     )
-    from app import deadlines  # deadlines reads the calendar; imported late to avoid a cycle
-
     deadlines.recompute_open_cases(conn)
+    if before is not None:
+        after = load_calendar(conn)
+        complaints.recompute_open(conn, before, after)
+        ratings.recompute_open_followups(conn, before, after)
+    special_services.recompute_holidays(conn, int(event.body["year"]))
 
 
 def load_calendar(conn: Connection) -> WorkCalendar:

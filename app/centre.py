@@ -388,6 +388,15 @@ def has_passed_pre_job(conn: Connection, username: str) -> bool:
     return row is not None
 
 
+def pre_job_passed_on(conn: Connection, username: str) -> dt.date | None:
+    """The day this person first passed pre-job training (None: never)."""
+    row = conn.execute(
+        "SELECT min(held_on) FROM trainings WHERE username = ? AND kind = 'pre_job' AND passed = 1",
+        (username,),
+    ).fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
+
 def require_pre_job(conn: Connection, username: str) -> None:
     if not has_passed_pre_job(conn, username):
         raise RuleRefused(

@@ -222,6 +222,7 @@ def _rating_text(r: ratings.Rating) -> str:
 
 def cmd_rate(args: argparse.Namespace) -> int:
     def work(desk: Desk) -> int:
+        # Exactly one is given (argparse); it may be empty text (`--case ""`): rate() says so.
         kind, ref = next(
             (k, v)
             for k, v in (
@@ -229,7 +230,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
                 ("consultation", args.consultation),
                 ("service", args.service),
             )
-            if v
+            if v is not None
         )
         r = ratings.rate(desk, kind, ref, args.level, args.channel, args.comment or "", args.on)
         emit(args, jsonable(r), _rating_text(r))

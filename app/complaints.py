@@ -1,6 +1,9 @@
 """Complaints and reports (投诉举报, plan §2.4.2(8)): registered by whoever receives them,
-handled and called back by the director, within a working-day limit (`complaint_workdays`);
-an unfinished complaint past its limit is overdue and stays on the lists, like a case."""
+handled and called back by a director — never one the complaint is about — within a
+working-day limit (`complaint_workdays`); an unfinished complaint past its limit is overdue
+and stays on the lists, like a case, and one closed after it counts as closed late in the
+reports. When a calendar year is loaded, open complaints keep their number of working days and
+get their due date on the new calendar (`recompute_open`, from the calendar handler)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from app.duty_records import text
 from app.errors import InvalidInput, NotFound, RuleRefused
 from app.permissions import require
 from app.projections import REGISTRY
+from app.workdays import WorkCalendar
 from db.ledger import Event
 from db.sqlite import Connection
 
@@ -108,6 +112,33 @@ def _called_back(conn: Connection, event: Event) -> None:
     )
 
 
+def has_open(conn: Connection) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM complaints WHERE state != 'closed' LIMIT 1").fetchone()
+        is not None
+    )
+
+
+def recompute_open(conn: Connection, before: WorkCalendar, after: WorkCalendar) -> None:
+    """For the calendar handler (pure: reads the database only). A complaint's due date was
+    `before.add_workdays(day received, n)`; n is recovered exactly from that calendar and
+    counted again on `after`, the calendar with the new year."""
+    rows = conn.execute(
+        "SELECT complaint_no, on_date, due_on, due_provisional FROM complaints "
+        "WHERE state != 'closed' ORDER BY complaint_no"
+    ).fetchall()
+    for number, on, due_on, provisional in rows:
+        start = dt.date.fromisoformat(on)
+        due = after.add_workdays(
+            start, before.workdays_between(start, dt.date.fromisoformat(due_on))
+        )
+        if (due.date.isoformat(), int(due.provisional)) != (due_on, provisional):
+            conn.execute(
+                "UPDATE complaints SET due_on = ?, due_provisional = ? WHERE complaint_no = ?",
+                (due.date.isoformat(), int(due.provisional), number),
+            )
+
+
 _SQL = (
     "SELECT complaint_no, on_date, at, channel, content, complainant_name, complainant_phone, "
     "about_staff, about_window, recorded_by, due_on, due_provisional, state, handling, result, "
@@ -186,6 +217,14 @@ def open_complaints(conn: Connection, today: dt.date) -> list[OpenComplaint]:
 # -- commands ------------------------------------------------------------------------------
 
 
+def _not_about_me(desk: Desk, c: Complaint) -> None:
+    if c.about_staff is not None and c.about_staff == desk.user.username:
+        raise RuleRefused(
+            f"投诉 {c.complaint_no} 涉及您本人，须回避，请由其他负责人办理 / the complaint is "
+            f"about you: another director must handle it"
+        )
+
+
 def register(
     desk: Desk,
     channel: str,
@@ -238,9 +277,10 @@ def handle(
     """The director records how the complaint was handled and its result."""
     require(desk.user.role, "complaint.handle")
     c = get(desk.conn, complaint_no)
+    _not_about_me(desk, c)
     if c.state != "open":
         raise RuleRefused(f"投诉 {c.complaint_no} 当前为“{c.state_label}” / already handled")
-    day = duty_records.business_date(desk, on, c.on)
+    day = duty_records.business_date(desk, on, c.on, "投诉登记日期")
     desk.ledger.append(
         "complaint.handled",
         f"complaint/{c.complaint_no}",
@@ -261,6 +301,7 @@ def call_back(
     """回访: the complainant is told the result; the complaint is closed."""
     require(desk.user.role, "complaint.handle")
     c = get(desk.conn, complaint_no)
+    _not_about_me(desk, c)
     if c.state != "handled":
         raise RuleRefused(
             f"投诉 {c.complaint_no} 当前为“{c.state_label}”，须先办理再回访 / handle it first"
@@ -268,7 +309,7 @@ def call_back(
     if not isinstance(satisfied, bool):
         raise InvalidInput("satisfied", "请登记投诉人是否满意 / record satisfaction")
     assert c.handled_on is not None
-    day = duty_records.business_date(desk, on, c.handled_on)
+    day = duty_records.business_date(desk, on, c.handled_on, "办理日期")
     desk.ledger.append(
         "complaint.called_back",
         f"complaint/{c.complaint_no}",

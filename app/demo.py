@@ -344,10 +344,11 @@ def _duties_setup(sim: _Sim) -> None:
         ),
     )
     joined = {"liuyang": 520, "chenjing": 200}  # days on the window before the demo starts
-    for username, days in joined.items():
-        start = today - dt.timedelta(days=days)
+    # Both passed pre-job training before window 1 opened (chenjing was its B角 from then).
+    trained = today - dt.timedelta(days=max(joined.values()))
+    for username in joined:
         centre.record_training(
-            director, username, "pre_job", "米易县便民服务窗口人员岗前培训", True, 16, on=start
+            director, username, "pre_job", "米易县便民服务窗口人员岗前培训", True, 16, on=trained
         )
         centre.record_training(
             director, username, "business", "社会救助业务培训", True, 8, on=today - dt.timedelta(30)

@@ -9,6 +9,7 @@ first consultation logged at desk 01 on 2 March 2026.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -72,8 +73,17 @@ def bump(conn: Connection, number: str) -> None:
 
 
 def text(value: str, field: str, label: str, max_len: int = 500, required: bool = True) -> str:
-    """Whitespace folded; required fields may not be empty."""
+    """Whitespace folded; required fields may not be empty; control characters (Unicode
+    category Cc: escape sequences, NUL, DEL...) are refused — they garble the public screen,
+    the printed slips and the exported reports (XLSX cannot hold most of them)."""
     folded = " ".join(str(value or "").split())
+    bad = next((ch for ch in folded if unicodedata.category(ch) == "Cc"), None)
+    if bad is not None:
+        raise InvalidInput(
+            field,
+            f"{label}含有不可见的控制字符（U+{ord(bad):04X}），请删除后重新输入 / "
+            f"{field} contains a control character (U+{ord(bad):04X})",
+        )
     if required and not folded:
         raise InvalidInput(field, f"请填写{label} / {field} is required")
     if len(folded) > max_len:
@@ -97,16 +107,21 @@ def optional_phone(value: str, field: str) -> str:
     return check_phone(value, field=field).normalised if value and value.strip() else ""
 
 
-def business_date(desk: Desk, on: dt.date | None, not_before: dt.date | None = None) -> dt.date:
-    """The day a record belongs to: today, or an earlier day for paper records entered after
-    an outage (补录). Never in the future."""
+def business_date(
+    desk: Desk, on: dt.date | None, not_before: dt.date | None = None, after: str = ""
+) -> dt.date:
+    """The day a record (or a step of one) belongs to: today, or an earlier day for paper
+    records entered after an outage (补录). Never in the future, never before `not_before`
+    (the record's start or the step it follows, named by `after` in the message)."""
     today = desk.today()
     day = on or today
     if day > today:
         raise InvalidInput("on", "业务日期不能晚于今天 / the date cannot be in the future")
     if not_before is not None and day < not_before:
         raise InvalidInput(
-            "on", f"业务日期不能早于 {not_before:%Y-%m-%d} / the date is before the record's start"
+            "on",
+            f"业务日期不能早于{after or '记录日期'} {not_before:%Y-%m-%d} / the date is before "
+            f"{'the step it follows' if after else 'the record'} ({not_before:%Y-%m-%d})",
         )
     return day
 

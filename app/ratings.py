@@ -4,9 +4,14 @@ One rating per service contact — a case, a consultation or a special service �
 levels, kept as GB/T 39046-2020 satisfaction codes (1 = 非常满意 … 5 = 非常不满意); a
 second rating of the same contact is refused (一次一评). A bad review (不满意, 非常不满意)
 opens a follow-up: verify (核实), rectify (整改), call back (回访), each step with actor and
-time, due within the configured working days (`followup_workdays`). The rated staff member
-may appeal (申诉) a mistaken or malicious rating; the director decides, and an upheld appeal
+time, due within the configured working days (`followup_workdays`). Each step is dated (补录
+of a paper record may date it earlier than it is entered), never before the step it follows
+nor after today. The rated staff member (or a director) may appeal (申诉) a mistaken or
+malicious rating; a director decides — never about their own rating — and an upheld appeal
 takes the rating out of the figures.
+
+When a calendar year is loaded, open follow-ups keep their number of working days and get
+their due date on the new calendar (`recompute_open_followups`, from the calendar handler).
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ from app import cases, deadlines, duty_records, settings, windows
 from app.calendar import load_calendar
 from app.duty_records import text
 from app.errors import InvalidInput, NotFound, RuleRefused
-from app.permissions import require
+from app.permissions import Role, require
 from app.projections import REGISTRY
-from db.ledger import Event
+from app.workdays import WorkCalendar
+from db.ledger import Event, events_for_subject
 from db.sqlite import Connection
 
 if TYPE_CHECKING:
@@ -44,6 +50,7 @@ CHANNELS = {
 }
 CONTACT_KINDS = {"case": "办件", "consultation": "咨询", "service": "特色服务"}
 STEPS = {"verify": "核实", "rectify": "整改", "callback": "回访"}
+_PREVIOUS_STEP = {"rectify": "verify", "callback": "rectify"}
 APPEAL_KINDS = {"mistaken": "误评", "malicious": "恶意评价"}
 
 
@@ -191,6 +198,34 @@ def _decided(conn: Connection, event: Event) -> None:
         )
 
 
+def has_open_followups(conn: Connection) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM rating_followups WHERE state = 'open' LIMIT 1").fetchone()
+        is not None
+    )
+
+
+def recompute_open_followups(conn: Connection, before: WorkCalendar, after: WorkCalendar) -> None:
+    """For the calendar handler (pure: reads the database only). An open follow-up's due date
+    was `before.add_workdays(rating day, n)`; its n working days are recovered exactly from
+    that calendar (`workdays_between` inverts `add_workdays`) and counted again on `after`,
+    the calendar with the new year: a provisional due date becomes final, or moves."""
+    rows = conn.execute(
+        "SELECT f.rating_no, r.on_date, f.due_on, f.due_provisional FROM rating_followups f "
+        "JOIN ratings r ON r.rating_no = f.rating_no WHERE f.state = 'open' ORDER BY f.rating_no"
+    ).fetchall()
+    for rating_no, on, due_on, provisional in rows:
+        start = dt.date.fromisoformat(on)
+        due = after.add_workdays(
+            start, before.workdays_between(start, dt.date.fromisoformat(due_on))
+        )
+        if (due.date.isoformat(), int(due.provisional)) != (due_on, provisional):
+            conn.execute(
+                "UPDATE rating_followups SET due_on = ?, due_provisional = ? WHERE rating_no = ?",
+                (due.date.isoformat(), int(due.provisional), rating_no),
+            )
+
+
 # -- reading -------------------------------------------------------------------------------
 
 _RATING_SQL = (
@@ -305,6 +340,16 @@ def open_followups(conn: Connection, today: dt.date) -> list[FollowUpStatus]:
     return result
 
 
+def step_days(conn: Connection, rating_no: str) -> dict[str, dt.date]:
+    """The business day of each follow-up step done so far, from the record's events (the
+    projection keeps when a step was entered; 补录 may date it earlier)."""
+    return {
+        e.body["step"]: dt.date.fromisoformat(e.body["on"])
+        for e in events_for_subject(conn, f"rating/{rating_no}")
+        if e.kind == "rating.followup_step"
+    }
+
+
 # -- commands ------------------------------------------------------------------------------
 
 
@@ -336,6 +381,11 @@ def rate(
     """Record the citizen's rating of one service contact. 一次一评: a second is refused."""
     require(desk.user.role, "rating.record")
     duty_records.choice(contact_kind, CONTACT_KINDS, "contact_kind", "评价对象")
+    if not str(contact_ref or "").strip():
+        raise InvalidInput(
+            "contact_ref",
+            f"请填写被评价的{CONTACT_KINDS[contact_kind]}编号 / the {contact_kind} number is empty",
+        )
     if isinstance(level, bool) or level not in LEVELS:
         raise InvalidInput("level", "评价等级应为 1（非常满意）至 5（非常不满意） / level 1-5")
     duty_records.choice(channel, CHANNELS, "channel", "评价渠道")
@@ -403,7 +453,15 @@ def followup_step(
         )
     if step == "callback" and satisfied is None:
         raise InvalidInput("satisfied", "请登记群众对整改结果是否满意 / record satisfaction")
-    day = duty_records.business_date(desk, on, rating.on)
+    if step in _PREVIOUS_STEP:
+        previous = _PREVIOUS_STEP[step]
+        not_before = step_days(desk.conn, rating.rating_no)[previous]
+        after = f"“{STEPS[previous]}”的日期"
+    else:
+        not_before, after = rating.on, "评价日期"
+    # A step cannot predate the one before it (nor the rating): back-dating the call-back
+    # before the verification would make a late follow-up look done in time.
+    day = duty_records.business_date(desk, on, not_before, after)
     desk.ledger.append(
         "rating.followup_step",
         f"rating/{rating.rating_no}",
@@ -420,9 +478,15 @@ def followup_step(
 
 
 def appeal(desk: Desk, rating_no: str, kind: str, reason: str) -> Rating:
-    """申诉: a bad review the rated staff member (or the director) holds mistaken or malicious."""
+    """申诉: a bad review the rated staff member (or a director) holds mistaken or malicious.
+    Nobody else may appeal a colleague's rating."""
     require(desk.user.role, "rating.appeal")
     rating = get_rating(desk.conn, rating_no)
+    if desk.user.username != rating.staff and desk.user.role != Role.DIRECTOR:
+        raise RuleRefused(
+            f"只有被评价人（{rating.staff}）本人或中心负责人可以对该评价提出申诉 / only the rated "
+            f"staff member or a director may appeal this rating"
+        )
     duty_records.choice(kind, APPEAL_KINDS, "kind", "申诉理由类别")
     if not rating.bad:
         raise RuleRefused("只有差评可以申诉 / only a bad review can be appealed")
@@ -440,12 +504,21 @@ def appeal(desk: Desk, rating_no: str, kind: str, reason: str) -> Rating:
 def decide_appeal(
     desk: Desk, rating_no: str, upheld: bool, note: str, on: dt.date | None = None
 ) -> Rating:
-    """The director rules on an appeal; upheld takes the rating out of the figures."""
+    """A director rules on an appeal — never on one about their own rating; upheld takes the
+    rating out of the figures. The ruling is dated no earlier than the appeal."""
     require(desk.user.role, "rating.appeal_decide")
     rating = get_rating(desk.conn, rating_no)
     if rating.appeal_state != "pending":
         raise RuleRefused(f"评价 {rating.rating_no} 没有待裁定的申诉 / no pending appeal")
-    day = duty_records.business_date(desk, on, rating.on)
+    if rating.staff == desk.user.username:
+        raise RuleRefused(
+            "该评价是对您本人的评价，您不能裁定这项申诉，请由其他负责人裁定 / you cannot "
+            "decide an appeal about your own rating"
+        )
+    appealed = desk.conn.execute(
+        "SELECT appeal_at FROM ratings WHERE rating_no = ?", (rating.rating_no,)
+    ).fetchone()[0]
+    day = duty_records.business_date(desk, on, duty_records.day_of(appealed), "申诉日期")
     desk.ledger.append(
         "rating.appeal_decided",
         f"rating/{rating.rating_no}",

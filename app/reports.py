@@ -18,9 +18,11 @@ What is counted, and by which date:
   receipt.
 * consultations and referrals; ratings per level and the satisfaction rate — levels 1–3
   (非常满意, 满意, 基本满意) over all ratings, ratings voided by an upheld appeal left out —
-  with open and overdue follow-ups; complaints; special services; minutes away from the
-  window per person and returns later than the note said; for the director, overdue safety
-  inspections, faulty equipment, the hall-area grade, and primary clerks short of a year.
+  with open and overdue follow-ups; complaints; follow-ups and complaints closed in the period
+  but after their due date (closing late never makes the lateness vanish); special services;
+  minutes away from the window per person and returns later than the note said; for the
+  director, overdue safety inspections, faulty equipment, the hall-area grade, and primary
+  clerks short of a year.
 
 No citizen's personal data goes into a report: it is printed and exported to files.
 """
@@ -29,10 +31,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from app import away, centre, duty_records, ratings, settings, windows
 from app.calendar import load_calendar
@@ -179,6 +184,17 @@ class FollowUpLine:
 
 
 @dataclass(frozen=True)
+class ClosedLateLine:
+    """A follow-up or complaint closed in the period, but after its due date."""
+
+    ref: str  # rating or complaint number
+    staff: str | None  # the rated staff member / the staff member complained about
+    due_on: dt.date
+    closed_on: dt.date
+    workdays_late: int
+
+
+@dataclass(frozen=True)
 class RatingFigures:
     total: int  # counted ratings (voided ones left out)
     per_level: tuple[Count, ...]  # GB/T 39046 codes 1..5
@@ -189,6 +205,8 @@ class RatingFigures:
     followups_open: int
     followups_overdue: int
     followups: tuple[FollowUpLine, ...]  # open at the end of the period
+    followups_closed_late: int  # closed (called back) in the period after the due date
+    late_followups: tuple[ClosedLateLine, ...]
 
 
 @dataclass(frozen=True)
@@ -211,6 +229,8 @@ class ComplaintFigures:
     open: int
     overdue: int
     open_list: tuple[ComplaintLine, ...]
+    closed_late: int  # closed (called back) in the period after the due date
+    late_list: tuple[ClosedLateLine, ...]
 
 
 @dataclass(frozen=True)
@@ -374,12 +394,47 @@ def _case_figures(
     return totals, by_item, dict(staff)
 
 
+def _states_at_end(
+    conn: Connection, end: str, moment: dt.datetime
+) -> Callable[[str, str | None], str]:
+    """For a past period: the state a case was in at its end, from the dates the projection
+    keeps (acceptance, one-time notices) and the forwarding events recorded by then."""
+    forwarded = {
+        subject.removeprefix("case/")
+        for (subject,) in conn.execute(
+            "SELECT subject FROM events WHERE kind = 'case.forwarded' AND at < ?",
+            (away.time_key(moment),),
+        )
+    }
+    noticed = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT case_no FROM case_notices WHERE substr(issued_at, 1, 10) <= ?", (end,)
+        )
+    }
+
+    def state_at_end(case_no: str, accepted_on: str | None) -> str:
+        if accepted_on and accepted_on <= end:
+            return "in_handling" if case_no in forwarded else "accepted"
+        return "awaiting_correction" if case_no in noticed else "received"
+
+    return state_at_end
+
+
 def _open_cases(
-    conn: Connection, end: str, as_of: dt.date, names: dict[str, str]
+    conn: Connection,
+    end: str,
+    as_of: dt.date,
+    names: dict[str, str],
+    moment: dt.datetime,
+    past: bool,
 ) -> list[OpenCaseLine]:
-    """Cases received by `end` and not closed by then (two indexed queries)."""
+    """Cases received by `end` and not closed by then (two indexed queries), in the state
+    they were in then and with the colleague who covered for their holder at `moment` (the
+    end of the period, or now while it runs)."""
     calendar = load_calendar(conn)
-    covers = {c.case_no: c.covered_by for c in away.covered_cases(conn)}
+    covers = away.covers_at(conn, moment)
+    state_at_end = _states_at_end(conn, end, moment) if past else None
     cols = "case_no, item_name, state, holder, received_on, due_on, accepted_on"
     marks = ",".join("?" for _ in OPEN_STATES)
     rows = conn.execute(
@@ -389,7 +444,8 @@ def _open_cases(
         (*OPEN_STATES, end, end, end),
     ).fetchall()
     lines: list[OpenCaseLine] = []
-    for case_no, item_name, state, holder, received_on, due_on, accepted_on in rows:
+    for case_no, item_name, now_state, holder, received_on, due_on, accepted_on in rows:
+        state = state_at_end(case_no, accepted_on) if state_at_end else now_state
         due = _d(due_on) if accepted_on and accepted_on <= end else None
         left = calendar.workdays_between(as_of, due) if due else None
         lines.append(
@@ -404,7 +460,7 @@ def _open_cases(
                 due_on=due,
                 workdays_left=left,
                 overdue=left is not None and left < 0,
-                covered_by=covers.get(case_no),
+                covered_by=covers.get(holder),
             )
         )
     lines.sort(key=lambda o: (not o.overdue, o.workdays_left is None, o.workdays_left or 0,
@@ -412,9 +468,24 @@ def _open_cases(
     return lines
 
 
-def _section32(conn: Connection, start: str, end: str, as_of: dt.date) -> list[Section32Line]:
+def _setting_at(conn: Connection, key: str, moment: dt.datetime | None) -> Any:
+    """A setting as it stood at `moment`, the end of a past period (its last change recorded
+    before then, else its default: a later change does not rewrite past reports); None: now."""
+    if moment is None:
+        return settings.get(conn, key)
+    row = conn.execute(
+        "SELECT body FROM events WHERE subject = ? AND kind = 'settings.changed' AND at < ? "
+        "ORDER BY seq DESC LIMIT 1",
+        (f"settings/{key}", away.time_key(moment)),
+    ).fetchone()
+    return json.loads(row[0])["value"] if row else settings.SETTINGS[key].default
+
+
+def _section32(
+    conn: Connection, start: str, end: str, as_of: dt.date, moment: dt.datetime | None
+) -> list[Section32Line]:
     calendar = load_calendar(conn)
-    notice_days = int(settings.get(conn, "notice_due_workdays"))
+    notice_days = int(_setting_at(conn, "notice_due_workdays", moment))
     lines: list[Section32Line] = []
     for case_no, item, holder, received in conn.execute(
         # CROSS JOIN: SQLite then reads the (few) notices first instead of every case.
@@ -522,6 +593,14 @@ def _ratings(
         left = calendar.workdays_between(as_of, due)
         step = "verify" if verified is None else "rectify" if rectified is None else "callback"
         followups.append(FollowUpLine(rating_no, staff, level, step, due, left, left < 0))
+    late = _closed_late(
+        conn,
+        "SELECT f.rating_no, r.staff, f.due_on, f.closed_on FROM rating_followups f "
+        "JOIN ratings r ON r.rating_no = f.rating_no WHERE f.closed_on BETWEEN ? AND ? "
+        "AND f.state = 'closed' AND f.closed_on > f.due_on ORDER BY f.closed_on, f.rating_no",
+        start,
+        end,
+    )
     figures = RatingFigures(
         total=total,
         per_level=tuple(Count(str(lv), ratings.LEVELS[lv], per_level[lv]) for lv in ratings.LEVELS),
@@ -532,8 +611,23 @@ def _ratings(
         followups_open=len(followups),
         followups_overdue=sum(f.overdue for f in followups),
         followups=tuple(followups),
+        followups_closed_late=len(late),
+        late_followups=tuple(late),
     )
     return figures, per_staff
+
+
+def _closed_late(conn: Connection, sql: str, start: str, end: str) -> list[ClosedLateLine]:
+    """Rows of (number, staff, due_on, closed_on) closed late, with the working days late."""
+    calendar = load_calendar(conn)
+    lines: list[ClosedLateLine] = []
+    for ref, staff, due_on, closed_on in conn.execute(sql, (start, end)):
+        due, closed = _dd(due_on), _dd(closed_on)
+        # Closed on a day off right after the due day: late, by (at least) one working day.
+        lines.append(
+            ClosedLateLine(ref, staff, due, closed, max(1, calendar.workdays_between(due, closed)))
+        )
+    return lines
 
 
 def _complaints(
@@ -566,6 +660,13 @@ def _complaints(
         open_list.append(
             ComplaintLine(number, _dd(on), channel, who, state, _dd(due_on), left, left < 0)
         )
+    late = _closed_late(
+        conn,
+        "SELECT complaint_no, about_staff, due_on, closed_on FROM complaints "
+        "WHERE closed_on BETWEEN ? AND ? AND closed_on > due_on ORDER BY closed_on, complaint_no",
+        start,
+        end,
+    )
     figures = ComplaintFigures(
         received=received,
         closed=int(closed),
@@ -573,6 +674,8 @@ def _complaints(
         open=len(open_list),
         overdue=sum(c.overdue for c in open_list),
         open_list=tuple(open_list),
+        closed_late=len(late),
+        late_list=tuple(late),
     )
     return figures, dict(about)
 
@@ -621,7 +724,11 @@ def _away_line(n: away.AwayNote, now: dt.datetime) -> AwayLine:
 
 
 def _away(
-    conn: Connection, start: dt.date, end: dt.date, now: dt.datetime
+    conn: Connection,
+    start: dt.date,
+    end: dt.date,
+    now: dt.datetime,
+    settings_at: dt.datetime | None,
 ) -> tuple[AwayFigures, dict[str, tuple[int, int]]]:
     begin = dt.datetime.combine(start, dt.time(0), CHINA_TZ)
     finish = min(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), CHINA_TZ), now)
@@ -631,7 +738,7 @@ def _away(
     for n in notes:
         if begin <= n.posted_at < finish:
             posted[n.username] += 1
-    grace = dt.timedelta(minutes=int(settings.get(conn, "away_grace_minutes")))
+    grace = dt.timedelta(minutes=int(_setting_at(conn, "away_grace_minutes", settings_at)))
     late = [
         _away_line(n, now)
         for n in notes
@@ -695,16 +802,20 @@ def build_report(
         raise InvalidInput("end", "统计区间不超过10年 / at most ten years")
     today = now.astimezone(CHINA_TZ).date()
     as_of = min(end, today)
+    # What was true at the end of a past period (its state, cover, settings); now otherwise.
+    past = end < today
+    moment = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), CHINA_TZ) if past else now
     s, e = start.isoformat(), end.isoformat()
     names = duty_records.display_names(conn)
     desk = conn.execute("SELECT centre_code, centre_name FROM desk").fetchone()
 
     totals, by_item, staff_counts = _case_figures(conn, s, e)
-    open_cases = _open_cases(conn, e, as_of, names)
+    open_cases = _open_cases(conn, e, as_of, names, moment, past)
     consult, consult_staff = _consultations(conn, s, e)
     rating_figs, rating_staff = _ratings(conn, s, e, as_of)
     complaint_figs, complaint_staff = _complaints(conn, s, e, as_of)
-    away_figs, away_staff = _away(conn, start, end, now)
+    settings_at = moment if past else None
+    away_figs, away_staff = _away(conn, start, end, now, settings_at)
     overrides = [
         OverrideLine(case_no, notice_no, _dd(issued[:10]), by, override_by, reason or "")
         for case_no, notice_no, issued, by, override_by, reason in conn.execute(
@@ -757,7 +868,7 @@ def build_report(
         open_cases=tuple(open_cases),
         overdue_cases=sum(o.overdue for o in open_cases),
         notice_overrides=tuple(overrides),
-        section32=tuple(_section32(conn, s, e, as_of)),
+        section32=tuple(_section32(conn, s, e, as_of, settings_at)),
         consultations=consult,
         ratings=rating_figs,
         complaints=complaint_figs,
@@ -831,8 +942,10 @@ def report_tables(r: Report) -> list[Table]:
         ("申诉成立不计入的评价", r.ratings.voided),
         ("整改中的差评", r.ratings.followups_open),
         ("整改超期", r.ratings.followups_overdue),
+        ("整改逾期完成", r.ratings.followups_closed_late),
         ("投诉", r.complaints.received),
         ("投诉超期未办结", r.complaints.overdue),
+        ("投诉逾期办结", r.complaints.closed_late),
         ("预约服务", r.special.appointments),
         ("其中延时/节假日", f"{r.special.after_hours}/{r.special.holiday}"),
         ("上门服务", r.special.home_visits),
@@ -893,6 +1006,18 @@ def report_tables(r: Report) -> list[Table]:
             tuple(_complaint_cells(c) for c in r.complaints.open_list),
         ),
         Table(
+            "逾期办结",
+            ("类别", "编号", "涉及人员", "期限", "办结日期", "逾期工作日"),
+            tuple(
+                (kind, x.ref, x.staff or "", _iso(x.due_on), _iso(x.closed_on), x.workdays_late)
+                for kind, lines in (
+                    ("差评整改", r.ratings.late_followups),
+                    ("投诉", r.complaints.late_list),
+                )
+                for x in lines
+            ),
+        ),
+        Table(
             "去向留言",
             ("留言编号", "人员", "事由", "去向", "离岗", "预计返回", "返回", "逾时分钟"),
             tuple(_away_cells(a) for a in (*r.away.late_returns, *r.away.away_now)),
@@ -939,44 +1064,91 @@ def _away_cells(a: AwayLine) -> tuple[Cell, ...]:
     )  # fmt: skip
 
 
-def _refuse_existing(path: Path) -> None:
-    if path.exists():
-        raise InvalidInput("file", f"{path} 已存在，不会覆盖 / exists, not overwritten")
+# Text a spreadsheet takes for a formula (or a DDE call) when it starts with one of these.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters: XLSX cannot hold most of them, and none belongs in a report.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def file_cell(value: Cell) -> Cell:
+    """A cell as it goes into an exported file — the one place export neutralises text.
+
+    Free text (an away note's place, names, item names...) starting with = + - @, a tab or a
+    carriage return would be a live formula in Excel or WPS (CSV/formula injection): it gets
+    a leading apostrophe and shows as typed. Control characters left by older versions are
+    replaced by U+FFFD. Numbers and empty cells pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_STARTS):
+        value = "'" + value
+    return _CONTROL.sub("\ufffd", value)
+
+
+def _create(path: Path, binary: bool) -> IO[Any]:
+    """Open a new file for writing; never overwrite; a problem is the user's to fix."""
+    try:
+        if binary:
+            return path.open("xb")
+        return path.open("x", encoding="utf-8-sig", newline="")
+    except FileExistsError:
+        raise InvalidInput("file", f"{path} 已存在，不会覆盖 / exists, not overwritten") from None
+    except OSError as exc:
+        raise InvalidInput(
+            "file", f"无法创建 {path}：{exc.strerror or exc} / cannot create {path}"
+        ) from exc
+
+
+def _write_new(path: Path, binary: bool, write: Callable[[IO[Any]], None]) -> None:
+    """Write a new file; on any failure the half-written file is removed again."""
+    f = _create(path, binary)
+    try:
+        with f:
+            write(f)
+    except BaseException as exc:
+        path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InvalidInput(
+                "file", f"无法写入 {path}：{exc.strerror or exc} / cannot write {path}"
+            ) from exc
+        raise
 
 
 def write_csv(report: Report, path: Path) -> None:
     """One CSV file, the tables one after another (a title row, a header, the rows, a blank
     line), UTF-8 with BOM so that Excel opens the Chinese text correctly."""
-    _refuse_existing(path)
-    with path.open("x", encoding="utf-8-sig", newline="") as f:
+    tables = report_tables(report)
+
+    def write(f: IO[Any]) -> None:
         writer = csv.writer(f)
-        for table in report_tables(report):
-            writer.writerow([f"# {table.title}"])
-            writer.writerow(table.header)
-            writer.writerows(["" if c is None else c for c in row] for row in table.rows)
+        for table in tables:
+            writer.writerow([file_cell(f"# {table.title}")])
+            writer.writerow([file_cell(h) for h in table.header])
+            writer.writerows(["" if c is None else file_cell(c) for c in row] for row in table.rows)
             writer.writerow([])
+
+    _write_new(path, False, write)
 
 
 def write_xlsx(report: Report, path: Path) -> None:
-    """One sheet per table, header row bold and frozen."""
+    """One sheet per table, header row bold and frozen; text cells always typed as text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    _refuse_existing(path)
     book = Workbook()
     book.remove(book.active)
     for table in report_tables(report):
         sheet = book.create_sheet(table.title)
-        sheet.append(list(table.header))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append(list(row))
+        for r, row in enumerate((table.header, *table.rows), start=1):
+            for c, value in enumerate(row, start=1):
+                cell = sheet.cell(row=r, column=c, value=file_cell(value))
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text
+                if r == 1:
+                    cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
         for column, width in _widths(table).items():
             sheet.column_dimensions[column].width = width
-    with path.open("xb") as f:
-        book.save(f)
+    _write_new(path, True, book.save)
 
 
 def _widths(table: Table) -> dict[str, float]:
@@ -995,6 +1167,10 @@ def export(desk: Desk, start: dt.date, end: dt.date, path: Path) -> Report:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InvalidInput("file", "导出文件应以 .csv 或 .xlsx 结尾 / use .csv or .xlsx")
+    if not path.parent.is_dir():
+        raise InvalidInput("file", f"文件夹不存在：{path.parent} / no such folder")
+    if path.exists():
+        raise InvalidInput("file", f"{path} 已存在，不会覆盖 / exists, not overwritten")
     report = build_report(desk.conn, start, end, desk.now(), desk.user.username)
     (write_csv if suffix == ".csv" else write_xlsx)(report, path)
     return report

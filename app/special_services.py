@@ -1,7 +1,10 @@
 """Special services (特色服务, plan §2.4.2(7)): appointments — also after hours and on
 holidays (延时、节假日预约) — the fast lane (快速通道), proxy and assisted handling (代办、帮办)
 and home visits (上门服务) for elderly, infirm, sick and disabled people and children. Each
-may be linked to the case it led to."""
+may be linked to the case it led to. The holiday flag follows the working-day calendar: set
+when the service is recorded, and set again for that year's services whenever a calendar year
+is loaded (`recompute_holidays`, from the calendar handler) — an appointment booked before the
+year's holidays were published is flagged once they are."""
 
 from __future__ import annotations
 
@@ -100,6 +103,27 @@ def _updated(conn: Connection, event: Event) -> None:
         "WHERE service_no = ?",
         (b["status"], b["outcome"], b["case_no"], event.at, b["service_no"]),
     )
+
+
+def recompute_holidays(conn: Connection, year: int) -> None:
+    """For the calendar handler (pure: reads the database only): the holiday flag of every
+    service in the loaded year (and the December before it, which a year's schedule may
+    declare days in) as the calendar now says."""
+    rows = conn.execute(
+        "SELECT service_no, on_date, holiday FROM special_services WHERE on_date BETWEEN ? AND ? "
+        "ORDER BY service_no",
+        (f"{year - 1}-12-01", f"{year}-12-31"),
+    ).fetchall()
+    if not rows:
+        return
+    calendar = load_calendar(conn)
+    for number, on, holiday in rows:
+        now_holiday = int(not calendar.is_workday(dt.date.fromisoformat(on)))
+        if now_holiday != holiday:
+            conn.execute(
+                "UPDATE special_services SET holiday = ? WHERE service_no = ?",
+                (now_holiday, number),
+            )
 
 
 _SQL = (

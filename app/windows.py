@@ -166,6 +166,28 @@ def assign(
             f"{elsewhere[0]}"
         )
     day = duty_records.business_date(desk, on)
+    # The day of the posting counts towards time on the window (plan: ≥ 1 year), so it can
+    # be back-dated (补录) but neither to before a clerk passed pre-job training nor to
+    # before the window's current posting began.
+    for member, post in ((a, "A角"), (b, "B角")):
+        trained = centre.pre_job_passed_on(desk.conn, member.username)
+        if trained is not None and day < trained:
+            raise InvalidInput(
+                "on",
+                f"{post} {member.username} 于 {trained:%Y-%m-%d} 岗前培训合格，上岗日期不能早于"
+                f"该日 / {member.username} passed pre-job training on {trained}: the posting "
+                f"cannot start earlier",
+            )
+    current = desk.conn.execute(
+        "SELECT max(from_on) FROM window_assignments WHERE window_no = ? AND to_on IS NULL",
+        (window.window_no,),
+    ).fetchone()[0]
+    if current is not None and day.isoformat() < current:
+        raise InvalidInput(
+            "on",
+            f"{window.window_no}号窗口现有安排自 {current} 起，新安排不能早于该日 / the window's "
+            f"current posting began on {current}: the new one cannot start earlier",
+        )
     desk.ledger.append(
         "window.assigned",
         f"window/{window.window_no}",

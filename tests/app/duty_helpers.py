@@ -6,9 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from app import catalogue, centre, staff, windows
+import pytest
+
+from app import calendar, catalogue, centre, staff, windows
 from app.desk import Desk
-from db.ledger import CHINA_TZ
+from app.projections import projector
+from app.workdays import seed_schedules
+from db.ledger import CHINA_TZ, rebuild_projections, verify
+from tests.app.case_helpers import schedule_2027, snapshot
 from tests.conftest import FakeClock
 
 MakeDesk = Callable[..., tuple[Desk, str]]
@@ -60,3 +65,24 @@ def duty_desk(make_desk: MakeDesk, name: str = "desk.ledger") -> Desk:
 
 def day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+def without_2027(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The package knows 2026 but not 2027 yet (pinned, as in test_case_deadlines)."""
+    every_year = seed_schedules()
+    monkeypatch.setattr(
+        "app.calendar.seed_schedules", lambda: {y: s for y, s in every_year.items() if y <= 2026}
+    )
+
+
+def load_2027(desk: Desk) -> None:
+    """Import the 2027 schedule (元旦 2027-01-01..03 off) as the director would."""
+    assert calendar.import_file(desk, schedule_2027()) == [2027]
+
+
+def assert_rebuilds_identically(desk: Desk) -> None:
+    """The projections as the handlers left them equal a replay of every event."""
+    before = snapshot(desk)
+    assert verify(desk.conn, projector()).ok
+    rebuild_projections(desk.conn, projector())
+    assert snapshot(desk) == before

@@ -15,6 +15,7 @@ from tests.app.duty_helpers import (
     DIRECTOR,
     LSJZ,
     NEWBIE,
+    MakeDesk,
     as_user,
     duty_desk,
     moment,
@@ -29,7 +30,7 @@ def _open_case(desk, n: int) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_backup_takes_over_the_window_and_its_cases_while_the_clerk_is_away(
-    make_desk,  # type: ignore[no-untyped-def]
+    make_desk: MakeDesk,
     clock: FakeClock,
 ) -> None:
     desk = duty_desk(make_desk)
@@ -132,3 +133,57 @@ def test_away_minutes_within_a_period(make_desk, clock: FakeClock) -> None:  # t
     first_day = away.away_minutes(desk.conn, moment("2026-03-02", 0), moment("2026-03-03", 0))
     second_day = away.away_minutes(desk.conn, moment("2026-03-03", 0), moment("2026-03-04", 0))
     assert first_day == {CLERK: 60} and second_day == {CLERK: 30}
+
+
+def test_cover_passes_along_when_the_cover_goes_away_too(make_desk, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    desk = duty_desk(make_desk)
+    zs, ww, director = as_user(desk, CLERK), as_user(desk, CLERK2), as_user(desk, DIRECTOR)
+    centre.record_training(desk, DIRECTOR, "pre_job", "岗前培训", passed=True)
+    mine = _open_case(zs, 1)
+    away.post(zs, "village", "观音村", moment("2026-03-02", 16), "13800138000")
+    assert away.case_cover(desk.conn, mine) is not None
+    # wangwu covers zhangsan's window and case: he may not leave without naming a successor.
+    with pytest.raises(RuleRefused, match="B角"):
+        away.post(ww, "meeting", "镇政府会议", moment("2026-03-02", 12), "13900139000")
+    note = away.post(ww, "meeting", "镇政府会议", moment("2026-03-02", 12), "13900139000",
+                     cover=DIRECTOR)  # fmt: skip
+    assert note.cover == DIRECTOR
+    assert "1 件在办件由您代管" in inbox(desk.conn, DIRECTOR, unread_only=True)[0].text
+    # Nobody away covers anything: zhangsan's case and window pass on to lisi.
+    cover = away.case_cover(desk.conn, mine)
+    assert cover is not None and cover.covered_by == DIRECTOR and cover.holder == CLERK
+    assert [c.case_no for c in away.covered_cases(desk.conn, cover=DIRECTOR)] == [mine]
+    assert away.covered_cases(desk.conn, cover=CLERK2) == []
+    board = {s.window.window_no: s for s in away.window_board(desk.conn, desk.now())}
+    assert board[1].covered_by == DIRECTOR and board[2].covered_by == DIRECTOR
+    sign = away.window_sign(desk.conn, 1, desk.now())
+    assert sign is not None and sign.cover_name == "李四"
+    # A case zhangsan takes in while his note is still open is covered like the others.
+    during = _open_case(zs, 2)
+    later = away.case_cover(desk.conn, during)
+    assert later is not None and later.covered_by == DIRECTOR
+    # wangwu is back: he covers zhangsan again; lisi covers nobody.
+    clock.advance(minutes=60)
+    away.come_back(ww)
+    assert [(c.case_no, c.covered_by) for c in away.covered_cases(desk.conn)] == [
+        (no, CLERK2) for no in sorted([mine, during])
+    ]
+    away.come_back(zs)
+    assert away.covered_cases(desk.conn) == []
+    # While covering, a colleague who is neither a primary nor holds cases must name one too.
+    away.post(ww, "lunch", "食堂", moment("2026-03-02", 14), "13900139000", cover=DIRECTOR)
+    with pytest.raises(RuleRefused, match="代岗"):
+        away.post(director, "errand", "县局", moment("2026-03-02", 14), "13600136000")
+
+
+def test_control_characters_in_free_text_are_refused(make_desk) -> None:  # type: ignore[no-untyped-def]
+    desk = duty_desk(make_desk)
+    zs = as_user(desk, CLERK)
+    for bad in ("县局\x1b[2J送件", "县局\x00", "县局\x7f"):
+        with pytest.raises(InvalidInput, match="控制字符") as refused:
+            away.post(zs, "errand", bad, moment("2026-03-02", 11), "13800138000")
+        assert refused.value.field == "place"
+    assert away.current_note(desk.conn, CLERK) is None
+    # Line breaks and tabs are whitespace: folded, not refused.
+    note = away.post(zs, "errand", "县局\n送件\t", moment("2026-03-02", 11), "13800138000")
+    assert note.place == "县局 送件"

@@ -132,3 +132,24 @@ def test_centre_commands(desk_path, capsys, monkeypatch) -> None:  # type: ignor
     assert code == 0, err
     code, out, err = cli(DIRECTOR, "centre", "inspections")
     assert code == 0 and "防潮检查  未安排" in out, err
+
+
+def test_rating_an_empty_number_is_a_clear_error(desk_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for option in ("--case", "--consultation", "--service"):
+        got, _, err = run(capsys, monkeypatch, desk_path, CLERK, "rate", option, "", "--level", "1")
+        assert got == 2, (option, err)
+        assert "internal error" not in err and "Traceback" not in err
+        assert err.startswith("clerkdesk: contact_ref: 请填写被评价的")
+
+
+def test_exporting_to_a_missing_folder_is_a_clear_error(
+    desk_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "no such folder" / "r.csv"
+    code, _, err = run(capsys, monkeypatch, desk_path, DIRECTOR, "report", "export", "--from",
+                       "2026-03-02", "--to", "2026-03-02", "--csv", str(target))  # fmt: skip
+    assert code == 2 and err.startswith("clerkdesk: file: 文件夹不存在"), err
+    assert not target.parent.exists()

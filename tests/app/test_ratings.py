@@ -5,11 +5,25 @@ from __future__ import annotations
 
 import pytest
 
-from app import cases, consultations, ratings, settings
+from app import cases, consultations, ratings, reports, settings, staff
 from app.duty_records import inbox
 from app.errors import InvalidInput, PermissionDenied, RuleRefused
 from tests.app.case_helpers import all_received, person
-from tests.app.duty_helpers import CLERK, CLERK2, DIRECTOR, YLBX, as_user, at, day, duty_desk
+from tests.app.duty_helpers import (
+    CLERK,
+    CLERK2,
+    DIRECTOR,
+    PASS,
+    YLBX,
+    MakeDesk,
+    as_user,
+    assert_rebuilds_identically,
+    at,
+    day,
+    duty_desk,
+    load_2027,
+    without_2027,
+)
 from tests.conftest import FakeClock
 
 
@@ -36,7 +50,7 @@ def test_one_rating_per_contact(make_desk) -> None:  # type: ignore[no-untyped-d
     with pytest.raises(InvalidInput):
         ratings.rate(zs, "consultation", consultations.log(zs, "q", "a", topic="t").consult_no, 6)
     with pytest.raises(InvalidInput):
-        ratings.rate(zs, "case", case_no, True)  # type: ignore[arg-type]
+        ratings.rate(zs, "case", case_no, True)
 
 
 def test_a_bad_rating_opens_a_follow_up_that_goes_overdue(make_desk, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
@@ -116,3 +130,105 @@ def test_an_appeal_is_decided_by_the_director_alone(make_desk) -> None:  # type:
     rejected = ratings.decide_appeal(director, other.rating_no, False, "群众确认不满意")
     assert not rejected.voided and rejected.followup is not None
     assert rejected.followup.state == "open"
+
+
+def test_a_step_cannot_predate_the_one_before_and_closing_late_stays_late(
+    make_desk: MakeDesk,
+    clock: FakeClock,
+) -> None:
+    desk = duty_desk(make_desk)
+    zs, director = as_user(desk, CLERK), as_user(desk, DIRECTOR)
+    at(clock, "2026-03-03")
+    r = ratings.rate(zs, "case", _served_case(zs), 5, "screen", "态度差")
+    assert r.followup is not None and r.followup.due_on == day("2026-03-10")
+    at(clock, "2026-03-25")  # nothing done in time
+    with pytest.raises(InvalidInput, match="评价日期"):
+        ratings.followup_step(director, r.rating_no, "verify", "属实", on=day("2026-03-02"))
+    # 补录 of a paper record: the verification was done on 03-05.
+    ratings.followup_step(director, r.rating_no, "verify", "属实", on=day("2026-03-05"))
+    with pytest.raises(InvalidInput, match="核实"):
+        ratings.followup_step(zs, r.rating_no, "rectify", "整改", on=day("2026-03-04"))
+    ratings.followup_step(zs, r.rating_no, "rectify", "加强服务礼仪")  # today, 03-25
+    # Dating the call-back before the rectification would make the follow-up look in time.
+    with pytest.raises(InvalidInput, match="整改"):
+        ratings.followup_step(director, r.rating_no, "callback", "满意", satisfied=True,
+                              on=day("2026-03-03"))  # fmt: skip
+    with pytest.raises(InvalidInput, match="晚于今天"):
+        ratings.followup_step(director, r.rating_no, "callback", "满意", satisfied=True,
+                              on=day("2026-03-26"))  # fmt: skip
+    done = ratings.followup_step(director, r.rating_no, "callback", "满意", satisfied=True)
+    assert done.followup is not None and done.followup.closed_on == day("2026-03-25")
+    assert ratings.step_days(desk.conn, r.rating_no) == {
+        "verify": day("2026-03-05"),
+        "rectify": day("2026-03-25"),
+        "callback": day("2026-03-25"),
+    }
+
+    # A report of the days before the closing still sees it open and overdue...
+    before = reports.build_report(desk.conn, day("2026-03-02"), day("2026-03-24"), desk.now())
+    assert (before.ratings.followups_open, before.ratings.followups_overdue) == (1, 1)
+    # ...and the period it was closed in counts it as closed late.
+    month = reports.build_report(desk.conn, day("2026-03-02"), day("2026-03-31"), desk.now())
+    assert (month.ratings.followups_open, month.ratings.followups_closed_late) == (0, 1)
+    (late,) = month.ratings.late_followups
+    assert (late.ref, late.staff, late.due_on, late.closed_on) == (
+        r.rating_no, CLERK, day("2026-03-10"), day("2026-03-25"),
+    )  # fmt: skip
+    assert late.workdays_late == 11  # 03-11..03-13, 03-16..03-20, 03-23..03-25
+    assert reports.as_dict(month)["ratings"]["followups_closed_late"] == 1
+    tables = {t.title: t for t in reports.report_tables(month)}
+    assert ("整改逾期完成", 1) in tables["概况"].rows
+    assert tables["逾期办结"].rows == (
+        ("差评整改", r.rating_no, CLERK, "2026-03-10", "2026-03-25", 11),
+    )
+
+
+def test_only_the_rated_person_or_a_director_appeals_and_nobody_judges_their_own(
+    make_desk: MakeDesk,
+    clock: FakeClock,
+) -> None:
+    desk = duty_desk(make_desk)
+    zs, ww, director = as_user(desk, CLERK), as_user(desk, CLERK2), as_user(desk, DIRECTOR)
+    staff.add_account(desk, "zhouqi", "周七", "director", PASS)
+    other_director = as_user(desk, "zhouqi")
+    r = ratings.rate(zs, "case", _served_case(zs), 5, "qr")
+    with pytest.raises(RuleRefused, match="只有被评价人"):
+        ratings.appeal(ww, r.rating_no, "malicious", "我觉得是恶意差评")  # a colleague
+    assert ratings.get_rating(desk.conn, r.rating_no).appeal_state is None
+    ratings.appeal(director, r.rating_no, "malicious", "与办理无关")  # a director may
+    # The director's own rating: he may appeal it, but another director decides.
+    asked = consultations.log(director, "低保怎么办？", "请到民政办", topic="低保")
+    own = ratings.rate(zs, "consultation", asked.consult_no, 5)
+    assert own.staff == DIRECTOR
+    ratings.appeal(director, own.rating_no, "mistaken", "误评")
+    with pytest.raises(RuleRefused, match="对您本人的评价"):
+        ratings.decide_appeal(director, own.rating_no, True, "成立")
+    assert ratings.get_rating(desk.conn, own.rating_no).appeal_state == "pending"
+    clock.advance(days=1)
+    with pytest.raises(InvalidInput, match="申诉日期"):  # a ruling cannot predate the appeal
+        ratings.decide_appeal(other_director, own.rating_no, True, "成立", on=day("2026-03-01"))
+    decided = ratings.decide_appeal(other_director, own.rating_no, False, "群众确认不满意")
+    assert decided.appeal_state == "rejected" and not decided.voided
+
+
+def test_loading_next_years_calendar_moves_an_open_follow_ups_deadline(
+    make_desk: MakeDesk,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    without_2027(monkeypatch)
+    desk = duty_desk(make_desk)
+    zs = as_user(desk, CLERK)
+    at(clock, "2026-12-28")
+    # 5 wd from Mon 12-28, 2027 unknown so weekends only: 12-29..12-31, Fri 01-01, Mon 01-04.
+    r = ratings.rate(zs, "case", _served_case(zs), 4)
+    assert r.followup is not None
+    assert (r.followup.due_on, r.followup.due_provisional) == (day("2027-01-04"), True)
+    load_2027(as_user(desk, DIRECTOR))
+    # 2027-01-01 is 元旦 after all: 12-29..12-31, 01-04, 01-05.
+    f = ratings.get_rating(desk.conn, r.rating_no).followup
+    assert f is not None and (f.due_on, f.due_provisional) == (day("2027-01-05"), False)
+    at(clock, "2027-01-05")
+    (status,) = ratings.open_followups(desk.conn, desk.today())
+    assert status.workdays_left == 0 and not status.overdue and not status.provisional
+    assert_rebuilds_identically(desk)

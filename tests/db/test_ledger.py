@@ -98,7 +98,9 @@ def tampered(make_desk: MakeDesk, tmp_path: Path) -> Callable[[], object]:
 
 
 # The fixture hands out a fresh decrypted copy per call, so sharing it across examples is safe.
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_flipping_any_byte_of_any_body_names_that_event(tampered, data) -> None:  # type: ignore[no-untyped-def]
     conn = tampered()
