@@ -30,6 +30,7 @@ from app import applicants, deadlines, settings
 from app.applicants import Person
 from app.calendar import load_calendar
 from app.catalogue import get_item
+from app.desk import business_date
 from app.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
 from app.identity import check_phone
 from app.permissions import Role, require
@@ -675,18 +676,6 @@ def applicant_history(conn: Connection, applicant_key: str) -> list[CaseSummary]
 # -- commands ----------------------------------------------------------------------------------
 
 
-def _business_date(desk: Desk, on: dt.date | None, not_before: dt.date | None) -> dt.date:
-    today = desk.today()
-    day = on or today
-    if day > today:
-        raise InvalidInput("on", "业务日期不能晚于今天 / the date cannot be in the future")
-    if not_before is not None and day < not_before:
-        raise InvalidInput(
-            "on", f"业务日期不能早于 {not_before:%Y-%m-%d} / the date is before the last step"
-        )
-    return day
-
-
 def _check_transition(detail: CaseDetail, action: str) -> None:
     label, allowed = TRANSITIONS[action]
     state = detail.state
@@ -761,7 +750,7 @@ def intake(
     published = get_item(desk.conn, item_code.strip())
     if published.withdrawn:
         raise RuleRefused(f"事项 {published.item.code} 已停用，不能收件 / the item is withdrawn")
-    day = _business_date(desk, on, None)
+    day = business_date(desk, on, None)
     person = applicants.check_person(applicant, "applicant", day)
     agent_checked = applicants.check_person(agent, "agent", day) if agent else None
     if channel not in CHANNELS:
@@ -846,7 +835,7 @@ def supplement(
     require(desk.user.role, "case.handle")
     detail = get_case(desk.conn, case_no, with_timeline=False)
     _check_transition(detail, "supplement")
-    day = _business_date(desk, on, detail.summary.received_on)
+    day = business_date(desk, on, detail.summary.received_on)
     names = {m.code: m.name for m in detail.materials}
     body = _ticks_body(detail.materials, names, ticks)
     desk.ledger.append(
@@ -914,7 +903,7 @@ def issue_notice(
             f"再次告知须中心负责人授权并说明理由 / a one-time notice was already issued; a "
             f"second one needs the director's override"
         )
-    day = _business_date(desk, on, detail.summary.received_on)
+    day = business_date(desk, on, detail.summary.received_on)
     items = [
         {
             "code": m.code,
@@ -980,7 +969,7 @@ def accept(
     require(desk.user.role, "case.handle")
     detail = get_case(desk.conn, case_no, with_timeline=False)
     _check_transition(detail, "accept")
-    day = _business_date(desk, on, detail.summary.received_on)
+    day = business_date(desk, on, detail.summary.received_on)
     names = {m.code: m.name for m in detail.materials}
     body_ticks = _ticks_body(detail.materials, names, ticks or {})
     merged = {m.code: {"code": m.code, "status": m.status} for m in detail.materials}
@@ -1034,7 +1023,7 @@ def reject(
     require(desk.user.role, "case.handle")
     detail = get_case(desk.conn, case_no, with_timeline=False)
     _check_transition(detail, "reject")
-    day = _business_date(desk, on, detail.summary.received_on)
+    day = business_date(desk, on, detail.summary.received_on)
     reason_text, where = check_rejection(reason, where_to_go)
     with desk.ledger.write() as w:
         doc_seq = _next_counter(desk.conn, f"reject:{day.year}")
@@ -1066,7 +1055,7 @@ def _simple(
     detail = get_case(desk.conn, case_no, with_timeline=False)
     _check_transition(detail, action)
     not_before = detail.accepted_on or detail.summary.received_on
-    day = _business_date(desk, on, not_before)
+    day = business_date(desk, on, not_before)
     desk.ledger.append(
         kind,
         f"case/{detail.case_no}",

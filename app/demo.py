@@ -570,7 +570,9 @@ def _duties_last_day(sim: _Sim) -> None:
 
 def create_demo_ledger(path: Path, today: dt.date | None = None, seed: int = 2026) -> str:
     """Write the demo ledger at `path` (refuses to overwrite). Returns a one-paragraph summary."""
-    end = today or now_in_china().date()
+    # The simulated weeks end yesterday by default: no event may carry a time later than the
+    # real clock, and a desk's day runs to 18:00.
+    end = today or (now_in_china() - dt.timedelta(days=1)).date()
     clock = SimClock(dt.datetime.combine(end - dt.timedelta(days=DAYS), dt.time(8, 30), CHINA_TZ))
     admin_name, _ = DEMO_USERS["admin"]
     desk, recovery = set_up(

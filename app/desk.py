@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app import calendar, desk_profile, staff
+from app.errors import InvalidInput
 from app.permissions import Role, require
 from app.projections import projector
 from db import backup as db_backup
@@ -48,6 +49,25 @@ class Desk:
 
     def close(self) -> None:
         self.opened.close()
+
+
+def business_date(
+    desk: Desk, on: date | None, not_before: date | None = None, after: str = ""
+) -> date:
+    """The day a record (or a step of one) belongs to: today, or an earlier day for paper
+    records entered after an outage (补录). Never in the future, never before `not_before`
+    (the record's start or the step it follows, named by `after` in the message)."""
+    today = desk.today()
+    day = on or today
+    if day > today:
+        raise InvalidInput("on", "业务日期不能晚于今天 / the date cannot be in the future")
+    if not_before is not None and day < not_before:
+        raise InvalidInput(
+            "on",
+            f"业务日期不能早于{after or '记录日期'} {not_before:%Y-%m-%d} / the date is before "
+            f"{'the step it follows' if after else 'the record'} ({not_before:%Y-%m-%d})",
+        )
+    return day
 
 
 def set_up(

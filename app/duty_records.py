@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app import staff
+from app.desk import business_date as business_date  # one definition, re-exported
 from app.errors import InvalidInput, NotFound
 from app.identity import check_name, check_phone
 from app.projections import REGISTRY
@@ -105,25 +106,6 @@ def optional_name(value: str, field: str) -> str:
 
 def optional_phone(value: str, field: str) -> str:
     return check_phone(value, field=field).normalised if value and value.strip() else ""
-
-
-def business_date(
-    desk: Desk, on: dt.date | None, not_before: dt.date | None = None, after: str = ""
-) -> dt.date:
-    """The day a record (or a step of one) belongs to: today, or an earlier day for paper
-    records entered after an outage (补录). Never in the future, never before `not_before`
-    (the record's start or the step it follows, named by `after` in the message)."""
-    today = desk.today()
-    day = on or today
-    if day > today:
-        raise InvalidInput("on", "业务日期不能晚于今天 / the date cannot be in the future")
-    if not_before is not None and day < not_before:
-        raise InvalidInput(
-            "on",
-            f"业务日期不能早于{after or '记录日期'} {not_before:%Y-%m-%d} / the date is before "
-            f"{'the step it follows' if after else 'the record'} ({not_before:%Y-%m-%d})",
-        )
-    return day
 
 
 def active_member(conn: Connection, username: str, field: str) -> staff.StaffMember:

@@ -435,7 +435,10 @@ def _daily_tables(
                 widths=(3.4, 5, 1.6),
             )
         )
-    if r.ratings.followups or r.complaints.open_list:
+    late = [("差评整改", x) for x in r.ratings.late_followups] + [
+        ("投诉", x) for x in r.complaints.late_list
+    ]
+    if r.ratings.followups or r.complaints.open_list or late:
         tables.append(
             p.ReportTable(
                 "五、差评回访与投诉",
@@ -459,6 +462,17 @@ def _daily_tables(
                         "已超期" if c.overdue else f"剩余{c.workdays_left}个工作日",
                     )
                     for c in r.complaints.open_list
+                )
+                # Closed late stays on the report: closing late never makes lateness vanish.
+                + tuple(
+                    (
+                        x.ref,
+                        kind,
+                        "已办结（逾期）",
+                        x.due_on.isoformat(),
+                        f"逾期{x.workdays_late}个工作日",
+                    )
+                    for kind, x in late
                 ),
                 widths=(3.4, 1.4, 2, 1.6, 2),
             )
