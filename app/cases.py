@@ -634,6 +634,7 @@ def open_cases(conn: Connection, today: dt.date) -> list[OpenCase]:
     return result
 
 
+NAME_SEARCH_PEOPLE = 200  # most recently seen applicants a name prefix search looks at
 _DIGITS = re.compile(r"^\+?\d[\d\- ]{5,}$")
 
 
@@ -660,7 +661,14 @@ def search_cases(conn: Connection, text: str, limit: int = 50) -> list[CaseSumma
             phone = digits[-11:] if digits.startswith("86") else digits
         where, params = "a.phone = ?", (phone,)
     else:
-        where, params = "a.name >= ? AND a.name < ?", (query, query + "\U0010ffff")
+        # A name prefix may match thousands of people: take the most recently seen ones
+        # (answered from the covering index of migration 0004), then their cases.
+        where = (
+            "a.applicant_key IN (SELECT applicant_key FROM applicants "
+            "INDEXED BY applicants_by_name_recent WHERE name >= ? AND name < ? "
+            f"ORDER BY last_seen DESC LIMIT {NAME_SEARCH_PEOPLE})"
+        )
+        params = (query, query + "\U0010ffff")
     sql = (
         f"{_SUMMARY_SQL} WHERE c.applicant_key IN (SELECT applicant_key FROM applicants a "
         f"WHERE {where}) ORDER BY c.received_on DESC, c.case_no DESC LIMIT ?"

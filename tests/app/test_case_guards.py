@@ -78,3 +78,18 @@ def test_calendar_cache_never_mixes_two_ledgers(make_desk: MakeDesk) -> None:
     first.close()
     second, _ = make_desk(name="b.ledger")  # may get the same id() as the closed connection
     assert not calendar.load_calendar(second.conn).is_known(2027)
+
+
+def test_a_name_prefix_search_looks_at_the_most_recently_seen_people(
+    make_desk: MakeDesk, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk, _ = make_desk()
+    catalogue.install_demo(desk)
+    monkeypatch.setattr(cases, "NAME_SEARCH_PEOPLE", 2)
+    numbers = []
+    for n, day in enumerate(("2026-03-02", "2026-03-03", "2026-03-04")):
+        at(clock, day)
+        numbers.append(cases.intake(desk, LSJZ, person(n + 10, name="王秀英"), {}).case_no)
+    found = [c.case_no for c in cases.search_cases(desk.conn, "王秀")]
+    assert found == [numbers[2], numbers[1]]  # the oldest applicant falls outside the window
+    assert [c.case_no for c in cases.search_cases(desk.conn, "王秀英")] == found
