@@ -25,12 +25,6 @@ SLIP_KINDS = {
     "completion": "办结通知书",
 }
 _UNIT_LABEL: dict[str, p.TimeUnit] = {"working": "工作日", "natural": "自然日"}
-_PDF_FORMS = {
-    "original": "原件",
-    "copy": "复印件",
-    "original_and_copy": "原件和复印件",
-    "electronic": "电子材料",
-}
 
 
 def centre_info(desk: Desk) -> p.CentreInfo:
@@ -107,7 +101,7 @@ def _first_event(detail: cases.CaseDetail, kind: str, last: bool = False) -> dt.
 
 
 def _deadline(detail: cases.CaseDetail) -> p.Deadline:
-    limit = p.TimeLimit(detail.limit_days, "自然日" if detail.limit_unit == "natural" else "工作日")
+    limit = p.TimeLimit(detail.limit_days, _UNIT_LABEL[detail.limit_unit])
     due = detail.summary.due_on or detail.clock_start or detail.summary.received_on
     return p.Deadline(due=due, limit=limit, provisional=detail.summary.due_provisional)
 
@@ -121,7 +115,7 @@ def receipt_data(desk: Desk, case_no: str) -> p.ReceiptData:
     received = tuple(
         p.ReceivedMaterial(
             name=m.name,
-            form=_PDF_FORMS[by_code[m.code].form] if m.code in by_code else "原件",
+            form=by_code[m.code].form_label if m.code in by_code else "原件",
             copies=by_code[m.code].count if m.code in by_code else 1,
         )
         for m in detail.materials
@@ -264,7 +258,7 @@ def guide_data(desk: Desk, item_code: str) -> p.GuideData:
         materials=tuple(
             p.GuideMaterial(
                 name=m.name,
-                form=_PDF_FORMS[m.form],
+                form=m.form_label,
                 copies=f"{m.count}份",
                 requirement=m.requirement or "—",
                 required=m.required and not m.condition,
