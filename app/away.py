@@ -20,6 +20,7 @@ Cover is worked out from the open notes whenever it is asked for, so that:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -196,22 +197,55 @@ def time_key(moment: dt.datetime) -> str:
     return moment.astimezone(CHINA_TZ).isoformat(timespec="microseconds")
 
 
+# Away time counts only while the window would be staffed: working days, 08:00-18:00.
+# A village visit from Friday afternoon to Monday morning is not a weekend off the desk.
+DESK_DAY = (dt.time(8, 0), dt.time(18, 0))
+
+
+def desk_minutes(
+    begin: dt.datetime, finish: dt.datetime, is_workday: Callable[[dt.date], bool]
+) -> int:
+    """Minutes of [begin, finish) that fall within the desk day on working days."""
+    total = 0.0
+    day = begin.date()
+    while day <= finish.date():
+        if is_workday(day):
+            opens = dt.datetime.combine(day, DESK_DAY[0], begin.tzinfo)
+            closes = dt.datetime.combine(day, DESK_DAY[1], begin.tzinfo)
+            overlap = (min(finish, closes) - max(begin, opens)).total_seconds()
+            total += max(0.0, overlap)
+        day += dt.timedelta(days=1)
+    return int(total // 60)
+
+
 def minutes_by_person(
-    notes: list[AwayNote], start: dt.datetime, end: dt.datetime
+    notes: list[AwayNote],
+    start: dt.datetime,
+    end: dt.datetime,
+    is_workday: Callable[[dt.date], bool] | None = None,
 ) -> dict[str, int]:
-    """Minutes each person was away within [start, end) (an open note counts up to `end`)."""
+    """Minutes each person was away within [start, end) (an open note counts up to `end`);
+    with `is_workday`, only minutes within the desk day on working days count."""
     totals: dict[str, int] = {}
     for n in notes:
         begin = max(n.posted_at, start)
         finish = min(n.returned_at or end, end)
-        minutes = int((finish - begin).total_seconds() // 60)
+        if finish <= begin:
+            continue
+        if is_workday is None:
+            minutes = int((finish - begin).total_seconds() // 60)
+        else:
+            minutes = desk_minutes(begin, finish, is_workday)
         if minutes > 0:
             totals[n.username] = totals.get(n.username, 0) + minutes
     return totals
 
 
 def away_minutes(conn: Connection, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
-    return minutes_by_person(notes_between(conn, start, end), start, end)
+    from app.calendar import load_calendar
+
+    calendar = load_calendar(conn)
+    return minutes_by_person(notes_between(conn, start, end), start, end, calendar.is_workday)
 
 
 @dataclass(frozen=True)

@@ -733,7 +733,7 @@ def _away(
     begin = dt.datetime.combine(start, dt.time(0), CHINA_TZ)
     finish = min(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), CHINA_TZ), now)
     notes = away.notes_between(conn, begin, finish) if finish > begin else []
-    minutes = away.minutes_by_person(notes, begin, finish)
+    minutes = away.minutes_by_person(notes, begin, finish, load_calendar(conn).is_workday)
     posted: dict[str, int] = defaultdict(int)
     for n in notes:
         if begin <= n.posted_at < finish:

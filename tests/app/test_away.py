@@ -123,16 +123,21 @@ def test_somebody_must_cover(make_desk, clock: FakeClock) -> None:  # type: igno
     assert note.posted_by == DIRECTOR and note.username == CLERK2
 
 
-def test_away_minutes_within_a_period(make_desk, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+def test_away_minutes_count_only_the_desk_day_on_working_days(make_desk, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    # Friday 16:00 to Monday 09:30: 2 h on Friday (to 18:00), nothing at the weekend or at
+    # night, 1.5 h on Monday (from 08:00) — not 65.5 hours off the window.
     desk = duty_desk(make_desk)
     zs = as_user(desk, CLERK)
-    clock.current = moment("2026-03-02", 23)
-    away.post(zs, "other", "夜间值班", moment("2026-03-03", 1), "13800138000")
-    clock.current = moment("2026-03-03", 0, 30)
+    clock.current = moment("2026-03-06", 16)
+    away.post(zs, "village", "双沟村入户核查", moment("2026-03-09", 9), "13800138000")
+    clock.current = moment("2026-03-09", 9, 30)
     away.come_back(zs)
-    first_day = away.away_minutes(desk.conn, moment("2026-03-02", 0), moment("2026-03-03", 0))
-    second_day = away.away_minutes(desk.conn, moment("2026-03-03", 0), moment("2026-03-04", 0))
-    assert first_day == {CLERK: 60} and second_day == {CLERK: 30}
+    friday = away.away_minutes(desk.conn, moment("2026-03-06", 0), moment("2026-03-07", 0))
+    weekend = away.away_minutes(desk.conn, moment("2026-03-07", 0), moment("2026-03-09", 0))
+    monday = away.away_minutes(desk.conn, moment("2026-03-09", 0), moment("2026-03-10", 0))
+    whole = away.away_minutes(desk.conn, moment("2026-03-06", 0), moment("2026-03-10", 0))
+    assert friday == {CLERK: 120} and weekend == {} and monday == {CLERK: 90}
+    assert whole == {CLERK: 210}
 
 
 def test_cover_passes_along_when_the_cover_goes_away_too(make_desk, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
