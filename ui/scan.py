@@ -5,10 +5,12 @@ How it works (an application-wide event filter):
   is held back (swallowed and recorded with its receiver), and a gap timer starts.
 - Each further digit (or "-") arriving within `max_gap_ms` of the previous one is held back
   too and restarts the timer.
-- Enter ends the burst. If the held text is shaped like a case number (25 digits, with or
-  without dashes) it is a scan: `scanned(text)` is emitted and nothing reaches the focused
-  widget — a form being filled in is untouched, whatever the code turns out to be. A fast
-  burst of 20+ digits of another shape is a foreign barcode: `foreign(text)`, also dropped.
+- Enter ends the burst (so does a plain Tab when the held text is a case number: some
+  scanners send Tab as their suffix). If the held text is shaped like a case number (25
+  digits, with or without dashes) it is a scan: `scanned(text)` is emitted and nothing
+  reaches the focused widget — a form being filled in is untouched, whatever the code
+  turns out to be. A fast burst of 20+ digits of another shape is a foreign barcode:
+  `foreign(text)`, also dropped.
 - Anything else — the gap timer running out (a person typing), a non-digit key or
   shortcut, Enter after a short burst, a mouse click — *releases* the held presses to their
   receivers, in order, before the new event is handled. A person typing digits sees them
@@ -73,8 +75,8 @@ class ScanDetector(QObject):
             # Shortcuts (F9, Ctrl+L...) fire before their key press reaches any filter: hand
             # the held digits over first, so they land before the shortcut acts.
             text = event.text()
-            if not (len(text) == 1 and (text.isdigit() or text == "-")) and (
-                event.key() not in _ENTER
+            if not (len(text) == 1 and (text.isdigit() or text == "-")) and not (
+                self._ends_scan(event)
             ):
                 self.release()
             return False
@@ -89,7 +91,7 @@ class ScanDetector(QObject):
     def _key_press(self, watched: QObject, event: QKeyEvent) -> bool:
         text = event.text()
         plain = not (event.modifiers() & _BLOCKING_MODIFIERS) and not event.isAutoRepeat()
-        if self._held and event.key() in _ENTER and plain:
+        if self._held and plain and self._ends_scan(event):
             return self._end_burst()
         is_digit = len(text) == 1 and text.isascii() and text.isdigit()
         continues = is_digit or (text == "-" and bool(self._held))
@@ -103,6 +105,17 @@ class ScanDetector(QObject):
         if self._held:
             self.release()
         return False
+
+    def _ends_scan(self, event: QKeyEvent) -> bool:
+        """Enter ends a burst; so does a plain Tab after a case number (scanners set up to
+        send Tab as the suffix), which then moves no focus and types nothing."""
+        if event.key() in _ENTER:
+            return True
+        return (
+            event.key() == Qt.Key.Key_Tab
+            and not event.modifiers() & (_BLOCKING_MODIFIERS | Qt.KeyboardModifier.ShiftModifier)
+            and bool(CASE_NO_SHAPE.match(self.text()))
+        )
 
     def _end_burst(self) -> bool:
         text = self.text()

@@ -32,6 +32,9 @@ class _NoPrint:
     def show(self, pdf: bytes, title: str, direct: bool) -> None:
         self.slips.append((title, len(pdf)))
 
+    def close(self) -> None:
+        pass
+
 
 def _wait(app: QApplication, cond: Callable[[], bool], timeout: float = 30.0) -> None:
     end = time.monotonic() + timeout

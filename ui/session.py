@@ -43,6 +43,10 @@ class DeskSession:
         self.worker = worker
         self.clock = clock
         self._desk: Desk | None = None  # worker thread only
+        #: Bumped on the GUI thread when the desk closes (lock): an op started before it
+        #: hands its result to `on_stale` (if given), never to `on_done`/`on_error`, so
+        #: nothing typed or opened before a lock reappears for the next person at the desk.
+        self.generation = 0
 
     # -- worker-thread side -----------------------------------------------------------
     def _require(self) -> Desk:
@@ -76,8 +80,26 @@ class DeskSession:
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         changes: Iterable[str] = (),
+        on_stale: Callable[[T], None] | None = None,
     ) -> int:
-        return self.worker.submit(lambda: fn(self._require()), on_done, on_error, changes)
+        generation = self.generation
+
+        def done(value: T) -> None:
+            if generation != self.generation:
+                if on_stale is not None:
+                    on_stale(value)
+            elif on_done is not None:
+                on_done(value)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self.generation:
+                return  # the desk was locked meanwhile: nothing of it is shown
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.worker.failed.emit(exc)
+
+        return self.worker.submit(lambda: fn(self._require()), done, failed, changes)
 
     def open(
         self,
@@ -101,6 +123,7 @@ class DeskSession:
         self.worker.submit(lambda: self._set_up(path, **fields), on_done, on_error, (DESK,))
 
     def close(self, on_done: Callable[[None], None] | None = None) -> None:
+        self.generation += 1
         self.worker.submit(self._close_now, on_done, None, (DESK,))
 
     def shutdown(self) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from app.desk import Desk
 from db.errors import ClerkDeskError
@@ -39,11 +39,15 @@ class SlipOutput(Protocol):
 
     def show(self, pdf: bytes, title: str, direct: bool) -> None: ...
 
+    def close(self) -> None:
+        """Close any preview still open (the desk is locking)."""
+
 
 class QtSlipOutput:
     def __init__(self, parent: QWidget, prefs: Prefs) -> None:
         self.parent = parent
         self.prefs = prefs
+        self.dialog: QDialog | None = None  # the preview on screen, closed on lock
 
     def show(self, pdf: bytes, title: str, direct: bool) -> None:
         if direct:
@@ -54,7 +58,16 @@ class QtSlipOutput:
         dialog = qt_print.preview_dialog(
             pdf, self.parent, settings=self.prefs.printers, title=title
         )
-        dialog.exec()
+        self.dialog = dialog
+        try:
+            dialog.exec()
+        finally:
+            self.dialog = None
+
+    def close(self) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            dialog.reject()
 
 
 def _slips_module() -> Any:
@@ -91,6 +104,19 @@ class SlipPrinter:
         self.output = output
         self.prefs = prefs
         self.on_error = on_error
+        #: Slips of cases done just before a lock that were never shown: the desk tells
+        #: the clerk after unlock (to print again from the case detail).
+        self.missed: list[str] = []
+
+    def miss(self, kind: str, case_no: str) -> None:
+        self.missed.append(f"{kind_label(kind)} {case_no}")
+
+    def take_missed(self) -> list[str]:
+        missed, self.missed = self.missed, []
+        return missed
+
+    def close(self) -> None:
+        self.output.close()
 
     def print(self, kind: str, case_no: str) -> None:
         layout = self.prefs.slip_layout if kind == "receipt" else "a4"
@@ -105,7 +131,12 @@ class SlipPrinter:
             except Exception as exc:  # a printer refusing the job must not lose the case
                 self.on_error(exc)
 
-        self.session.op(lambda desk: _make_pdf(desk, kind, case_no, layout), done, self.on_error)
+        self.session.op(
+            lambda desk: _make_pdf(desk, kind, case_no, layout),
+            done,
+            self.on_error,
+            on_stale=lambda _pdf: self.miss(kind, case_no),
+        )
 
     def print_away_sign(self, username: str, name: str = "") -> None:
         """去向留言牌 of the away note `username` has open: A4, always previewed."""

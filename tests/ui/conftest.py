@@ -23,9 +23,13 @@ DIRECTOR_PASSPHRASE = "director pass 9"
 @dataclass
 class SlipRecorder:
     slips: list[tuple[str, bytes, bool]] = field(default_factory=list)
+    closed: int = 0
 
     def show(self, pdf: bytes, title: str, direct: bool) -> None:
         self.slips.append((title, pdf, direct))
+
+    def close(self) -> None:
+        self.closed += 1
 
 
 @dataclass

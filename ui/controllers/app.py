@@ -313,6 +313,15 @@ class DeskController(QObject):
         self.idle.start()
         self.show_tab(TAB_TODAY)
         self.today.reload()
+        w.activateWindow()  # a dialog closed by the lock may have taken activation along
+        missed = self.printer.take_missed()
+        if missed:
+            self.notify(
+                self.tr("锁定前办结的文书未打印：{slips}。请在办件详情补打。").format(
+                    slips="、".join(missed)
+                ),
+                "error",
+            )
 
     def lock(self) -> None:
         """Close the desk (the key leaves memory with the connection) and ask again."""
@@ -326,11 +335,18 @@ class DeskController(QObject):
         for dialog in (self.intake.dialog, self.case.dialog, self.dialog):
             if dialog is not None:
                 dialog.reject()
+        self.dialog = None
+        self.printer.close()  # a print preview must not stay over the lock screen
         self.intake.reset()
         self.case.clear()
         self.today.clear()
-        self.session.close()
+        w = self.window
+        w.find_box.clear()
+        w.today.text_filter.clear()
+        w.today.state_filter.setCurrentIndex(0)
+        self.session.close()  # also drops what ops started before now bring back
         self.show_unlock(self.path, user, demo=demo)
+        w.activateWindow()
         self.window.unlock.message.show_message(self.tr("已锁定。请输入口令解锁。"), "info")
 
     def auto_lock(self) -> None:
@@ -423,6 +439,8 @@ class DeskController(QObject):
         self.case.on_changed(topics)
 
     def open_settings(self) -> None:
+        if not self.unlocked or self.dialog is not None:
+            return
         dialog = FormDialog(
             self.tr("本机设置"),
             [
@@ -463,7 +481,12 @@ class DeskController(QObject):
             self.dialog = None
             self.notify(self.tr("设置已保存。"), "ok")
 
+        def closed(_result: int) -> None:
+            if self.dialog is dialog:
+                self.dialog = None
+
         dialog.submitted.connect(save)
+        dialog.finished.connect(closed)
         self.dialog = dialog
         dialog.open()
 

@@ -47,7 +47,6 @@ class AwayController(QObject):
         self.sign_user = sign_user
         self.dialog: FormDialog | None = None
         self._opening = False
-        self._generation = 0  # bumped on lock: a form loaded before it is not shown
 
     # -- F6 ------------------------------------------------------------------------------
     def toggle(self) -> None:
@@ -55,16 +54,13 @@ class AwayController(QObject):
         if self._opening or self.dialog is not None:
             return
         self._opening = True
-        generation = self._generation
 
         def load(desk: Desk) -> tuple[views.AwayForm, away.AwayNote | None, dt.datetime]:
             me = desk.user.username
             return views.away_form(desk.conn, me), away.current_note(desk.conn, me), desk.now()
 
         def loaded(result: tuple[views.AwayForm, away.AwayNote | None, dt.datetime]) -> None:
-            self._opening = False
-            if generation != self._generation:
-                return
+            self._opening = False  # (after a lock the session drops this: not shown)
             form, note, now = result
             if note is not None:
                 self._confirm_return(note, now)
@@ -203,7 +199,6 @@ class AwayController(QObject):
 
     def reset(self) -> None:
         """The desk locked: close the dialog, forget a form still loading."""
-        self._generation += 1
         self._opening = False
         if self.dialog is not None:
             self.dialog.reject()

@@ -131,6 +131,8 @@ class CaseController(QObject):
 
     def clear(self) -> None:
         self.current = None
+        self.view.note.clear()
+        self.view.message.clear_message()
         self.view.body.hide()
         self.view.empty.show()
 
@@ -308,6 +310,10 @@ class CaseController(QObject):
         error next to the field at fault and keep the dialog open."""
         case_no = self.current.detail.case_no if self.current else ""
 
+        def missed(_result: Any) -> None:  # done, but the desk locked before it came back
+            if slip:
+                self.printer.miss(slip, case_no)
+
         def submitted(values: Any) -> None:
             dialog.set_busy(True)
 
@@ -325,7 +331,7 @@ class CaseController(QObject):
                 dialog.set_busy(False)
                 dialog.show_error(field_of(exc), describe(exc))
 
-            self.session.op(make_op(values), done, failed, (CASES,))
+            self.session.op(make_op(values), done, failed, (CASES,), on_stale=missed)
 
         dialog.submitted.connect(submitted)
         self.dialog = dialog
@@ -334,13 +340,17 @@ class CaseController(QObject):
     def _simple_op(self, op: Callable[[Desk], Any], text: str, slip: str | None = None) -> None:
         case_no = self.current.detail.case_no if self.current else ""
 
+        def missed(_result: Any) -> None:
+            if slip:
+                self.printer.miss(slip, case_no)
+
         def done(_result: Any) -> None:
             if slip:
                 self.printer.print(slip, case_no)
             self.view.message.show_message(text, "ok")
             self.notify(text, "ok")
 
-        self.session.op(op, done, self._failed, (CASES,))
+        self.session.op(op, done, self._failed, (CASES,), on_stale=missed)
 
     def _materials_dialog(self, heading: str, note: str) -> MaterialsDialog:
         assert self.current is not None

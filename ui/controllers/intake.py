@@ -60,10 +60,15 @@ class _Form:
     ticks: dict[str, cases.MaterialTick]
 
 
+#: Who and what a registered case is for: (item code, applicant, agent).
+_Who = tuple[str | None, Person, Person | None]
+
+
 @dataclass
 class _Registered:
     case_no: str | None = None
     ticks: dict[str, cases.MaterialTick] = dataclasses.field(default_factory=dict)
+    who: _Who | None = None
 
 
 def _register(desk: Desk, form: _Form, out: _Registered) -> tuple[str, bool]:
@@ -86,6 +91,7 @@ def _register(desk: Desk, form: _Form, out: _Registered) -> tuple[str, bool]:
     )
     out.case_no = result.case_no
     out.ticks = form.ticks
+    out.who = (form.item_code, form.applicant, form.agent)
     return result.case_no, result.complete
 
 
@@ -105,6 +111,7 @@ class IntakeController(QObject):
         self.item: ServiceItem | None = None
         self.pending_case_no: str | None = None  # registered, not yet decided
         self.pending_ticks: dict[str, cases.MaterialTick] = {}
+        self.pending_who: _Who | None = None  # item and people the pending case was made for
         self.dialog: FormDialog | None = None
         self.busy = False
         for form in (view.applicant, view.agent):
@@ -203,6 +210,8 @@ class IntakeController(QObject):
         )
 
     def _chosen(self, item: ServiceItem) -> None:
+        if self.pending_who is not None and self.pending_who[0] != item.code:
+            self._drop_pending()
         self.item = item
         self._clear_field("item")
         self.view.item_info.setText(
@@ -342,26 +351,46 @@ class IntakeController(QObject):
         if self.item is None and self.pending_case_no is None:
             self._field_error("item", self.tr("请先选择办理事项（Alt+1 搜索）"))
             return None
+        applicant = self._person(self.view.applicant, False)
+        agent = self._person(self.view.agent, True) if self.view.has_agent.isChecked() else None
+        item_code = self.item.code if self.item else None
+        if self.pending_who is not None and self.pending_who != (item_code, applicant, agent):
+            # The clerk changed the item or the people after the case was registered: the
+            # ticks now belong to another application. Never apply them to the old case.
+            self._drop_pending()
+            return None
         ticks = {
             code: cases.MaterialTick(status, note)
             for code, (status, note) in self.view.materials.statuses().items()
         }
-        return _Form(
-            self.item.code if self.item else None,
-            self.pending_case_no,
-            self.pending_ticks,
-            self._person(self.view.applicant, False),
-            self._person(self.view.agent, True) if self.view.has_agent.isChecked() else None,
-            ticks,
-        )
+        return _Form(item_code, self.pending_case_no, self.pending_ticks, applicant, agent, ticks)
+
+    def _set_pending(self, case_no: str, ticks: dict[str, cases.MaterialTick], who: _Who) -> None:
+        self.pending_case_no = case_no
+        self.pending_ticks = ticks
+        self.pending_who = who
+
+    def _drop_pending(self) -> None:
+        """Forget the link to the case registered earlier in this form: it stays on the
+        ledger as 已收件 (未受理), and the clerk is told its number."""
+        case_no = self.pending_case_no
+        self.pending_case_no = None
+        self.pending_ticks = {}
+        self.pending_who = None
+        if case_no is not None:
+            self.view.message.show_message(
+                self.tr(
+                    "事项或申请人已改动：此前登记的 {no} 保留为已收件（未受理），可在工作台处理；"
+                    "本次将另行登记，请核对后再按 F9 / F10 / F11。"
+                ).format(no=case_no)
+            )
 
     def _failed(self, registered: _Registered) -> Callable[[BaseException], None]:
         def failed(exc: BaseException) -> None:
             self._error(exc)
-            if registered.case_no is not None:
+            if registered.case_no is not None and registered.who is not None:
                 # The application is on the ledger (收件) even though the step after failed.
-                self.pending_case_no = registered.case_no
-                self.pending_ticks = registered.ticks
+                self._set_pending(registered.case_no, registered.ticks, registered.who)
                 self.view.message.show_message(
                     self.tr("{msg}（已登记收件 {no}，未受理）").format(
                         msg=describe(exc), no=registered.case_no
@@ -389,8 +418,7 @@ class IntakeController(QObject):
             self.busy = False
             case_no, accepted = result
             if not accepted:
-                self.pending_case_no = case_no
-                self.pending_ticks = form.ticks
+                self._set_pending(case_no, form.ticks, (form.item_code, form.applicant, form.agent))
                 self.view.message.show_message(
                     self.tr(
                         "材料不齐，已登记收件 {no}（未受理）。请按 F10 出具一次性告知书，"
@@ -402,7 +430,12 @@ class IntakeController(QObject):
             self.printer.print("receipt", case_no)
             self._finished(self.tr("已受理 {no}，受理回执已送打印。").format(no=case_no))
 
-        self.session.op(op, done, self._failed(registered), (CASES,))
+        def stale(result: tuple[str, bool]) -> None:  # the desk locked meanwhile
+            case_no, accepted = result
+            if accepted:
+                self.printer.miss("receipt", case_no)
+
+        self.session.op(op, done, self._failed(registered), (CASES,), on_stale=stale)
 
     def notice(self) -> None:
         form = self._snapshot()
@@ -425,7 +458,13 @@ class IntakeController(QObject):
                 )
             )
 
-        self.session.op(op, done, self._failed(registered), (CASES,))
+        self.session.op(
+            op,
+            done,
+            self._failed(registered),
+            (CASES,),
+            on_stale=lambda result: self.printer.miss("notice", result[0]),
+        )
 
     def reject(self) -> None:
         if self.busy:
@@ -472,8 +511,11 @@ class IntakeController(QObject):
             return
         form = self._snapshot()
         if form is None:
+            if not self.busy:  # the form needs the clerk's attention: say why, here
+                dialog.show_error(None, self.view.message.text())
             return
         self.busy = True
+        dialog.set_busy(True)
         registered = _Registered()
 
         def op(desk: Desk) -> str:
@@ -489,19 +531,21 @@ class IntakeController(QObject):
             self._finished(self.tr("已作不予受理 {no}，通知书已送打印。").format(no=case_no))
 
         def failed(exc: BaseException) -> None:
-            if registered.case_no is not None:
-                self.pending_case_no = registered.case_no
-                self.pending_ticks = registered.ticks
+            if registered.case_no is not None and registered.who is not None:
+                self._set_pending(registered.case_no, registered.ticks, registered.who)
             field = field_of(exc)
             if field in dialog.widgets:
                 self.busy = False
+                dialog.set_busy(False)
                 dialog.show_error(field, describe(exc))
                 return
             dialog.reject()
             self.dialog = None
             self._failed(registered)(exc)
 
-        self.session.op(op, done, failed, (CASES,))
+        self.session.op(
+            op, done, failed, (CASES,), on_stale=lambda no: self.printer.miss("rejection", no)
+        )
 
     def _finished(self, text: str) -> None:
         self.reset()
@@ -520,6 +564,7 @@ class IntakeController(QObject):
         self.item = None
         self.pending_case_no = None
         self.pending_ticks = {}
+        self.pending_who = None
         self.busy = False
         v.item_search.clear()
         v.item_results.clear()

@@ -69,6 +69,7 @@ class FormDialog(QDialog):
         note: str = "",
     ) -> None:
         super().__init__(parent)
+        self.busy = False
         self.setWindowTitle(heading)
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
@@ -205,9 +206,13 @@ class FormDialog(QDialog):
             self.message.show_message(text, "error")
 
     def set_busy(self, busy: bool) -> None:
+        """While the controller runs what was submitted, a second Enter does nothing."""
+        self.busy = busy
         self.buttons.setEnabled(not busy)
 
     def _submit(self) -> None:
+        if self.busy:
+            return
         self.clear_errors()
         self.submitted.emit(self.values())
 
@@ -221,6 +226,7 @@ class MaterialsDialog(QDialog):
         from ui.views.materials import MaterialsTable
 
         super().__init__(parent)
+        self.busy = False
         self.setWindowTitle(heading)
         self.resize(760, 420)
         layout = QVBoxLayout(self)
@@ -253,8 +259,11 @@ class MaterialsDialog(QDialog):
         self.message.show_message(text, "error")
 
     def set_busy(self, busy: bool) -> None:
+        self.busy = busy
         self.buttons.setEnabled(not busy)
 
     def _submit(self) -> None:
+        if self.busy:
+            return
         self.message.clear_message()
         self.submitted.emit(self.table.statuses())

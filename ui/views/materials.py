@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QTableWidget,
     QTableWidgetItem,
@@ -120,16 +122,51 @@ class MaterialsTable(QTableWidget):
             self.set_status(row, STATUS_ORDER[nxt])
 
     def statuses(self) -> dict[str, tuple[str, str]]:
-        """code -> (status, note)"""
+        """code -> (status, note); a note still being edited counts (F9 with the editor open)."""
+        editor = QApplication.focusWidget()
+        if (
+            self.state() == QAbstractItemView.State.EditingState
+            and editor is not None
+            and self.isAncestorOf(editor)
+        ):
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
         out: dict[str, tuple[str, str]] = {}
         for i, code in enumerate(self._codes):
             note_item = self.item(i, COL_NOTE)
             out[code] = (self._statuses[i], note_item.text() if note_item else "")
         return out
 
+    def event(self, event: QEvent) -> bool:
+        # F2 is also the window's 工作台 shortcut: in the checklist it edits the note.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._is_f2(event)
+            and self.currentRow() >= 0
+        ):  # (also while a note is being edited: F2 then simply keeps editing)
+            event.accept()
+            return True
+        return super().event(event)
+
+    @staticmethod
+    def _is_f2(event: QKeyEvent) -> bool:
+        return event.key() == Qt.Key.Key_F2 and not (
+            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        )
+
+    def edit_note(self, row: int) -> None:
+        note = self.item(row, COL_NOTE)
+        if note is not None:
+            self.setCurrentCell(row, COL_NOTE)
+            self.editItem(note)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         row = self.currentRow()
         if self.state() != QAbstractItemView.State.EditingState and row >= 0:
+            if self._is_f2(event):
+                self.edit_note(row)
+                return
             if event.key() == Qt.Key.Key_Space:
                 self.cycle(row)
                 return

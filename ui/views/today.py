@@ -32,6 +32,11 @@ class CaseTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSortingEnabled(True)
+        # The board comes in the order the desk keeps (most urgent first): no arrow until
+        # the clerk sorts by a column.
+        header = self.horizontalHeader()
+        header.setSortIndicatorShown(False)
+        header.sortIndicatorChanged.connect(lambda *_: header.setSortIndicatorShown(True))
         self.setTabKeyNavigation(False)
         self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
