@@ -115,3 +115,18 @@ def test_restored_backup_opens_with_recovery_key_alone(make_desk: MakeDesk, tmp_
     backup.restore(out, target)
     store.LedgerFiles(target).keys.unlink()
     store.open_with_recovery(target, recovery).close()
+
+
+def test_a_ledger_that_does_not_verify_is_not_backed_up(
+    make_desk: MakeDesk, tmp_path: Path
+) -> None:
+    from db.errors import IntegrityFailure
+
+    desk, _ = make_desk()
+    desk.conn.execute("DROP TRIGGER events_are_append_only_update")
+    desk.conn.execute("UPDATE events SET actor = 'mallory' WHERE seq = 2")
+    out = tmp_path / "b.cdbak"
+    with pytest.raises(IntegrityFailure, match="#2"):
+        backup_desk(desk, out)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".clerkdesk-backup")] == []
