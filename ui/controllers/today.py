@@ -84,8 +84,14 @@ class _Filter(QSortFilterProxyModel):
         self.text = ""
 
     def set_filter(self, state: str, text: str) -> None:
-        self.state, self.text = state, text.strip()
-        self.invalidateRowsFilter()
+        # Qt 6.10 replaced invalidateRowsFilter with a begin/end pair; 6.9 only has the former.
+        if hasattr(self, "endFilterChange"):
+            self.beginFilterChange()
+            self.state, self.text = state, text.strip()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - PySide6 < 6.10
+            self.state, self.text = state, text.strip()
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(  # noqa: N802
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
