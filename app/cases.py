@@ -715,10 +715,9 @@ def _text(value: str, field_name: str, label: str, max_len: int = 500) -> str:
 
 
 def _ticks_body(
-    checklist: Sequence[MaterialLine] | None,
-    names: Mapping[str, str],
-    ticks: Mapping[str, MaterialTick],
+    names: Mapping[str, str], ticks: Mapping[str, MaterialTick]
 ) -> list[dict[str, Any]]:
+    """Ticks as event-body lines; `names` is the checklist (code → name) they must belong to."""
     body: list[dict[str, Any]] = []
     for code, tick in ticks.items():
         if code not in names:
@@ -765,7 +764,7 @@ def intake(
         raise InvalidInput("channel", f"来源“{channel}”无效 / unknown channel")
     item = published.item
     names = {m.code: m.name for m in item.materials}
-    given = {m["code"]: m for m in _ticks_body(None, names, ticks)}
+    given = {m["code"]: m for m in _ticks_body(names, ticks)}
     # Unticked: missing if the item always needs it, otherwise not applicable to this case.
     materials = [
         given.get(
@@ -830,12 +829,6 @@ def _complete(item_materials: Sequence[Any], lines: Sequence[Mapping[str, Any]])
     return not _blocking(item_materials, lines)
 
 
-def _is_complete(desk: Desk, detail: CaseDetail) -> bool:
-    item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
-    lines = [{"code": m.code, "status": m.status} for m in detail.materials]
-    return _complete(item.materials, lines)
-
-
 def supplement(
     desk: Desk, case_no: str, ticks: Mapping[str, MaterialTick], on: dt.date | None = None
 ) -> CaseDetail:
@@ -845,7 +838,7 @@ def supplement(
     _check_transition(detail, "supplement")
     day = business_date(desk, on, detail.summary.received_on)
     names = {m.code: m.name for m in detail.materials}
-    body = _ticks_body(detail.materials, names, ticks)
+    body = _ticks_body(names, ticks)
     desk.ledger.append(
         "case.materials_updated",
         f"case/{detail.case_no}",
@@ -979,7 +972,7 @@ def accept(
     _check_transition(detail, "accept")
     day = business_date(desk, on, detail.summary.received_on)
     names = {m.code: m.name for m in detail.materials}
-    body_ticks = _ticks_body(detail.materials, names, ticks or {})
+    body_ticks = _ticks_body(names, ticks or {})
     merged = {m.code: {"code": m.code, "status": m.status} for m in detail.materials}
     merged.update({t["code"]: t for t in body_ticks})
     item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item

@@ -141,36 +141,30 @@ def _show(value: str, limit: int = 40) -> str:
     return repr(text)[1:-1]
 
 
+# JSON value kinds as the messages name them (Chinese, English); bool before int on purpose.
+_KINDS: tuple[tuple[type | None, str, str], ...] = (
+    (None, "空值 null", "null"),
+    (bool, "布尔值", "a boolean"),
+    (int, "整数", "an integer"),
+    (float, "小数", "a decimal number"),
+    (str, "文字", "text"),
+    (list, "数组", "an array"),
+)
+
+
+def _kind(value: object) -> tuple[str, str]:
+    for kind, zh, en in _KINDS:
+        if (value is None) if kind is None else isinstance(value, kind):
+            return zh, en
+    return "对象", "an object"
+
+
 def _kind_zh(value: object) -> str:
-    if value is None:
-        return "空值 null"
-    if isinstance(value, bool):
-        return "布尔值"
-    if isinstance(value, int):
-        return "整数"
-    if isinstance(value, float):
-        return "小数"
-    if isinstance(value, str):
-        return "文字"
-    if isinstance(value, list):
-        return "数组"
-    return "对象"
+    return _kind(value)[0]
 
 
 def _kind_en(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a decimal number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
+    return _kind(value)[1]
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import enum
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,24 +18,10 @@ from app.demo import create_demo_ledger
 from app.desk import Desk
 from app.errors import InvalidInput
 from app.identity import IdType
+from app.jsonout import jsonable
 from printing.forms import FORMS
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def jsonable(value: Any) -> Any:
-    """Dataclasses, dates and enums as JSON-ready values (for `--json`)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def _date(text: str) -> dt.date:

@@ -20,10 +20,10 @@ from app import (
     special_services,
     windows,
 )
-from app.cli_cases import jsonable
 from app.cli_common import add_common, emit, open_from_args, secrets_for
 from app.desk import Desk
 from app.errors import InvalidInput
+from app.jsonout import jsonable
 from db.ledger import CHINA_TZ
 
 # A string: argparse._SubParsersAction is not subscriptable at run time.

@@ -35,7 +35,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -44,6 +44,7 @@ from app.calendar import load_calendar
 from app.cases import OPEN_STATES, STATE_LABELS
 from app.complaints import CHANNELS as COMPLAINT_CHANNELS
 from app.errors import InvalidInput
+from app.jsonout import jsonable
 from app.permissions import require
 from db.ledger import CHINA_TZ
 from db.sqlite import Connection
@@ -1178,17 +1179,4 @@ def export(desk: Desk, start: dt.date, end: dt.date, path: Path) -> Report:
 
 def as_dict(value: Any) -> Any:
     """A report (or any part) as JSON-ready values: dates as ISO text, computed labels kept."""
-    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
-        data = {f.name: as_dict(getattr(value, f.name)) for f in fields(value)}
-        for extra in ("label", "on_time_rate", "daily"):
-            attr = getattr(type(value), extra, None)
-            if isinstance(attr, property):
-                data[extra] = as_dict(getattr(value, extra))
-        return data
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): as_dict(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [as_dict(v) for v in value]
-    return value
+    return jsonable(value, ("label", "on_time_rate", "daily"))
