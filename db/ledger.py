@@ -38,8 +38,6 @@ MAX_SAFE_INTEGER = 2**53 - 1
 MAX_DEPTH = 32
 MAX_BODY_BYTES = 1 << 20
 
-JsonValue = None | bool | int | str | list["JsonValue"] | dict[str, "JsonValue"]
-
 _IDENTIFIER = re.compile(r"[0-9A-Za-z-]{1,64}")
 _EVENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
@@ -59,77 +57,120 @@ def _refuse(path: str, zh: str, en: str) -> InvalidEvent:
     return InvalidEvent(f"事件字段 {path} {zh} / event field {path}: {en}", path)
 
 
-def _check_text(text: str, path: str) -> None:
+class _Refused(Exception):
+    """Raised deep in a value; each level on the way out adds its step to `trail`, so the
+    path is only built when something is refused (the common case builds nothing)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+        self.trail: list[str] = []
+
+    def at(self, root: str) -> InvalidEvent:
+        return _refuse(root + "".join(reversed(self.trail)), self.zh, self.en)
+
+
+def _is_unicode(text: str) -> bool:
     # A lone surrogate (U+D800-U+DFFF) is not a Unicode scalar value: it has no UTF-8 form.
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _refuse(
-                path, "含有无效字符（孤立代理项）", "contains a lone surrogate (not valid Unicode)"
-            ) from None
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-def _utf16_order(key: str) -> bytes:
-    return key.encode("utf-16-be")
+_NOT_UNICODE = ("含有无效字符（孤立代理项）", "contains a lone surrogate (not valid Unicode)")
 
 
-def _canonical(value: object, path: str, depth: int) -> JsonValue:
-    """A checked copy of `value` with every object's members in JCS order (UTF-16 code
-    units), ready for `json.dumps` without `sort_keys` (which orders by code point)."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        _check_text(value, path)
-        return value
-    if isinstance(value, int):
-        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
-            raise _refuse(path, "超出整数范围 ±(2^53-1)", "integer outside ±(2^53-1)")
-        return int(value)
-    if isinstance(value, list | dict) and depth >= MAX_DEPTH:
-        raise _refuse(path, f"嵌套超过 {MAX_DEPTH} 层", f"nested deeper than {MAX_DEPTH} levels")
-    if isinstance(value, list):
-        return [_canonical(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value)]
-    if isinstance(value, dict):
-        keys = list(value)
-        for key in keys:
+def _walk(value: object, depth: int) -> bool:
+    """Check `value` against the encodable subset; True if some object member name has a
+    character above U+FFFF (only then do code-point and UTF-16 order differ)."""
+    kind = type(value)
+    if kind is str:
+        if not _is_unicode(value):  # type: ignore[arg-type]
+            raise _Refused(*_NOT_UNICODE)
+        return False
+    if kind is int:
+        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:  # type: ignore[operator]
+            raise _Refused("超出整数范围 ±(2^53-1)", "integer outside ±(2^53-1)")
+        return False
+    if value is None or kind is bool:
+        return False
+    if kind is dict or kind is list or isinstance(value, dict | list):
+        if depth >= MAX_DEPTH:
+            raise _Refused(f"嵌套超过 {MAX_DEPTH} 层", f"nested deeper than {MAX_DEPTH} levels")
+        astral = False
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                try:
+                    astral |= _walk(item, depth + 1)
+                except _Refused as refused:
+                    refused.trail.append(f"[{i}]")
+                    raise
+            return astral
+        for key, item in value.items():  # type: ignore[attr-defined]
             if not isinstance(key, str):
-                raise _refuse(path, "的键必须是字符串", "object keys must be strings")
-            _check_text(key, f"{path} key {key!r}")
-        if all(key.isascii() for key in keys):
-            keys.sort()  # code-point and UTF-16 order agree on ASCII
-        else:
-            keys.sort(key=_utf16_order)
-        return {key: _canonical(value[key], f"{path}.{key}", depth + 1) for key in keys}
+                raise _Refused("的键必须是字符串", "object member names must be strings")
+            if not key.isascii():
+                if not _is_unicode(key):
+                    bad_name = _Refused(*_NOT_UNICODE)
+                    bad_name.trail.append(f" key {key!r}")
+                    raise bad_name
+                astral = astral or max(key) > "\uffff"
+            try:
+                astral |= _walk(item, depth + 1)
+            except _Refused as refused:
+                refused.trail.append(f".{key}")
+                raise
+        return astral
+    if isinstance(value, str):  # a StrEnum member: json writes its text
+        return _walk(str.__str__(value), depth)
+    if isinstance(value, int):  # an IntEnum member: json writes its number
+        return _walk(int(value), depth)
     if isinstance(value, float):
-        raise _refuse(path, "是小数（只允许整数）", "floats are not allowed (integers only)")
-    raise _refuse(
-        path, f"的类型 {type(value).__name__} 不允许", f"{type(value).__name__} is not allowed"
-    )
+        raise _Refused("是小数（只允许整数）", "floats are not allowed (integers only)")
+    raise _Refused(f"的类型 {kind.__name__} 不允许", f"{kind.__name__} is not allowed")
 
 
-def _dumps(checked: JsonValue) -> str:
+def _utf16_ordered(value: Any) -> Any:
+    """A copy with every object's members in UTF-16 code unit order (RFC 8785 §3.2.3)."""
+    if isinstance(value, dict):
+        return {
+            k: _utf16_ordered(value[k]) for k in sorted(value, key=lambda k: k.encode("utf-16-be"))
+        }
+    if isinstance(value, list):
+        return [_utf16_ordered(item) for item in value]
+    return value
+
+
+def _encode(value: object, root: str) -> str:
+    try:
+        astral = _walk(value, 0)
+    except _Refused as refused:
+        raise refused.at(root) from None
     # On checked values Python's encoder writes exactly JCS: no spaces, `\uXXXX` in lower
     # case for other controls, `\b \t \n \f \r \" \\` short, everything else as itself.
-    return json.dumps(checked, ensure_ascii=False, separators=(",", ":"))
+    # Its sort_keys orders by code point, which equals UTF-16 order unless a name is astral.
+    if astral:
+        return json.dumps(_utf16_ordered(value), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def canonical_json(value: object) -> str:
-    """The canonical text of a JSON value (RFC 8785 subset); `InvalidEvent` for anything
-    outside the subset. Also used for JSON kept in projection columns."""
-    return _dumps(_canonical(value, "value", 0))
+    """The canonical text of a JSON value (RFC 8785 subset, docs/ledger-format.md §2);
+    `InvalidEvent` for anything outside the subset. Also used for JSON kept in projection
+    columns."""
+    return _encode(value, "value")
 
 
-def canonical_body(body: Mapping[str, Any]) -> tuple[dict[str, JsonValue], str]:
-    """(checked body, its canonical text). Raises `InvalidEvent` naming the bad field."""
-    if not isinstance(body, dict):
-        body = dict(body)
-    checked = _canonical(body, "body", 0)
-    assert isinstance(checked, dict)
-    text = _dumps(checked)
+def canonical_body(body: Mapping[str, Any]) -> str:
+    """The canonical text of an event body. Raises `InvalidEvent` naming the bad field."""
+    text = _encode(body if type(body) is dict else dict(body), "body")
     if len(text) * 4 > MAX_BODY_BYTES and len(text.encode("utf-8")) > MAX_BODY_BYTES:
         raise _refuse("body", "超过 1 MiB", "longer than 1 MiB of UTF-8")
-    return checked, text
+    return text
 
 
 @dataclass(frozen=True)
@@ -192,7 +233,8 @@ def _check_envelope(event: Event) -> None:
             raise _refuse(name, f"应为 1 至 {limit} 个字符", f"must be 1-{limit} characters")
         if _CONTROL.search(value):
             raise _refuse(name, "含有控制字符", "contains a control character")
-        _check_text(value, name)
+        if not _is_unicode(value):
+            raise _refuse(name, *_NOT_UNICODE)
 
 
 def canonical_event_text(event: Event, identity: ChainIdentity) -> str:
@@ -207,23 +249,27 @@ def canonical_event_text(event: Event, identity: ChainIdentity) -> str:
         )  # fmt: skip
     if event.hash_version != 2:
         raise _refuse("hash_version", "未知", f"unknown version {event.hash_version!r}")
+    return _v2_text(event, identity, canonical_body(event.body))
+
+
+def _v2_text(event: Event, identity: ChainIdentity, body_text: str) -> str:
     _check_envelope(event)
-    body, _ = canonical_body(event.body)
-    # Members written in their sorted order (all ASCII names), the body already canonical.
-    envelope: dict[str, JsonValue] = {
-        "actor": event.actor,
-        "at": event.at,
-        "body": body,
-        "desk_id": identity.desk_id,
-        "hash_version": 2,
-        "id": event.id,
-        "kind": event.kind,
-        "ledger_id": identity.ledger_id,
-        "prev_hash": event.prev_hash,
-        "seq": event.seq,
-        "subject": event.subject,
-    }
-    return _dumps(envelope)
+    string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+    # The eleven members in their sorted order; the names are ASCII and need no escaping.
+    members = (
+        ("actor", string(event.actor)),
+        ("at", string(event.at)),
+        ("body", body_text),
+        ("desk_id", string(identity.desk_id)),
+        ("hash_version", "2"),
+        ("id", string(event.id)),
+        ("kind", string(event.kind)),
+        ("ledger_id", string(identity.ledger_id)),
+        ("prev_hash", string(event.prev_hash)),
+        ("seq", str(event.seq)),
+        ("subject", string(event.subject)),
+    )
+    return "{" + ",".join(f'"{name}":{text}' for name, text in members) + "}"
 
 
 def canonical_body_text(event: Event) -> str:
@@ -316,7 +362,7 @@ class Ledger:
     ) -> Event:
         if not self.conn.in_transaction:
             raise RuntimeError("append outside Ledger.write()")
-        checked_body, body_text = canonical_body(body)
+        body_text = canonical_body(body)
         seq, prev, prev_at = _head_with_time(self.conn)
         now = self.clock().astimezone(CHINA_TZ)
         # A clock stepped back (NTP, a flat CMOS battery) must neither stop the counter nor
@@ -332,12 +378,14 @@ class Ledger:
             "actor": actor,
             "kind": kind,
             "subject": subject,
-            "body": checked_body,
+            # The body as a replay will read it back, so the projection sees the same.
+            "body": json.loads(body_text),
             "prev_hash": prev,
             "hash_version": HASH_VERSION,
         }
         unhashed = Event(**fields, hash="")
-        event = replace(unhashed, hash=event_hash(canonical_event_text(unhashed, self.identity)))
+        text = _v2_text(unhashed, self.identity, body_text)  # = canonical_event_text(unhashed)
+        event = replace(unhashed, hash=event_hash(text))
         self.conn.execute(
             "INSERT INTO events (seq, id, at, actor, kind, subject, body, prev_hash, hash, "
             "hash_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

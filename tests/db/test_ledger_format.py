@@ -380,3 +380,22 @@ def test_a_non_canonical_but_equal_body_is_found(copy: tuple[Any, ChainIdentity]
     conn.execute("UPDATE events SET body = ? WHERE seq = 3", (body.replace(":", ": ", 1),))
     report = verify_chain(conn, identity)
     assert (report.ok, report.first_bad_seq) == (False, 3)
+
+
+def test_enum_members_are_written_as_their_values(desk: Desk) -> None:
+    """What the app hands in (a StrEnum role, an IntEnum level) is stored and replayed as
+    the plain value, so append and rebuild see the same body."""
+    import enum
+
+    class Level(enum.IntEnum):
+        GOOD = 2
+
+    class Colour(enum.StrEnum):
+        RED = "red"
+
+    event = desk.ledger.append(
+        "settings.changed", "settings/x", {"key": "x", "value": [Level.GOOD, Colour.RED]}, "admin"
+    )
+    assert event.body == {"key": "x", "value": [2, "red"]}
+    assert type(event.body["value"][1]) is str
+    assert list(read_events(desk.conn))[-1] == event
