@@ -41,7 +41,7 @@ MAX_BODY_BYTES = 1 << 20
 _IDENTIFIER = re.compile(r"[0-9A-Za-z-]{1,64}")
 _EVENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
-_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+08:00")
+_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+08:00", re.ASCII)
 _HASH = re.compile(r"[0-9a-f]{64}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_ACTOR_CHARS = 64
@@ -211,7 +211,7 @@ class Event:
 
 
 def _check_envelope(event: Event) -> None:
-    """The v2 limits on every field but the body (docs/ledger-format.md, "Fields")."""
+    """The v2 limits on every field but the body (docs/ledger-format.md §1)."""
     if not isinstance(event.seq, int) or not 1 <= event.seq <= MAX_SAFE_INTEGER:
         raise _refuse("seq", "应为 1 至 2^53-1 的整数", "must be an integer 1..2^53-1")
     checks = (
@@ -276,7 +276,7 @@ def canonical_body_text(event: Event) -> str:
     """The body as the `events.body` column must hold it under the event's version."""
     if event.hash_version == 1:
         return json.dumps(event.body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return canonical_json(event.body)
+    return canonical_body(event.body)
 
 
 def event_hash(text: str) -> str:

@@ -399,3 +399,28 @@ def test_enum_members_are_written_as_their_values(desk: Desk) -> None:
     assert event.body == {"key": "x", "value": [2, "red"]}
     assert type(event.body["value"][1]) is str
     assert list(read_events(desk.conn))[-1] == event
+
+
+def test_a_lone_surrogate_from_the_command_line_is_one_clear_message(
+    make_desk: MakeDesk, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An argument that is not valid UTF-8 reaches Python as a lone surrogate (the
+    surrogateescape of sys.argv): exit 2 with the field named, no traceback, nothing kept."""
+    from tests.app.test_cli import clerkdesk
+    from tests.conftest import PASSPHRASE
+
+    desk, _ = make_desk()
+    path, before = desk.path, _state(desk)
+    desk.close()
+    monkeypatch.setenv("CLERKDESK_PASSPHRASE", PASSPHRASE)
+    code, _, err = clerkdesk(
+        capsys, monkeypatch, "consult", "log", "--question", "低保\udcff怎么申请？",
+        "--answer", "……", "--topic", "低保", "--ledger", str(path), "--user", "admin",
+    )  # fmt: skip
+    assert code == 2, err
+    assert "孤立代理项" in err and "lone surrogate" in err and "Traceback" not in err
+    from app.desk import open_desk
+
+    again = open_desk(path, "admin", PASSPHRASE)
+    assert _state(again) == before
+    again.close()
