@@ -509,6 +509,9 @@ class _Link:
     at: datetime | None = None
 
 
+_TEXT_COLUMNS = ("id", "at", "actor", "kind", "subject", "body", "prev_hash", "hash")
+
+
 def _check_row(row: Row, link: _Link, identity: ChainIdentity) -> _Link | str:
     """The next link if the event at `row` is good, else the problem (docs/ledger-format.md,
     "Verifying", steps 2-6, in that order)."""
@@ -522,24 +525,14 @@ def _check_row(row: Row, link: _Link, identity: ChainIdentity) -> _Link | str:
             f"version goes back from v{link.version} to v{version}"
         )
     try:
-        body_text = bytes(row["raw_body"]).decode("utf-8")
-        body = json.loads(body_text)
+        text = {name: bytes(row[name]).decode("utf-8") for name in _TEXT_COLUMNS}
+        body = json.loads(text["body"])
         if not isinstance(body, dict):
             raise ValueError("the body is not an object")
     except (ValueError, TypeError):
         return f"事件 #{seq} 的内容被改动过（无法解析） / event #{seq} was altered (unreadable)"
-    event = Event(
-        seq=seq,
-        id=row["id"],
-        at=row["at"],
-        actor=row["actor"],
-        kind=row["kind"],
-        subject=row["subject"],
-        body=body,
-        prev_hash=row["prev_hash"],
-        hash=row["hash"],
-        hash_version=version,
-    )
+    body_text = text.pop("body")
+    event = Event(seq=seq, body=body, hash_version=version, **text)
     if event.prev_hash != link.hash:
         return f"事件 #{seq} 与前一事件的链接断裂 / event #{seq} does not link to #{seq - 1}"
     try:
@@ -564,11 +557,12 @@ def verify_chain(conn: Connection, identity: ChainIdentity) -> VerifyReport:
     Then the head marker, so a removed tail is found too."""
     link = _Link()
     count = 0
-    # The body is read as bytes so that even a corrupted, undecodable body is reported
-    # as a bad event instead of stopping the walk.
+    # Text is read as bytes so that even a corrupted, undecodable field is reported as a
+    # bad event instead of stopping the walk.
     rows = conn.execute(
-        "SELECT seq, hash_version, id, at, actor, kind, subject, CAST(body AS BLOB) AS raw_body,"
-        " prev_hash, hash FROM events ORDER BY seq"
+        "SELECT seq, hash_version, "
+        + ", ".join(f"CAST({name} AS BLOB) AS {name}" for name in _TEXT_COLUMNS)
+        + " FROM events ORDER BY seq"
     )
     for row in rows:
         expected_seq = count + 1

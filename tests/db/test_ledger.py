@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,9 +11,9 @@ from app.desk import Desk
 from app.projections import projector
 from db import ledger as ledger_mod
 from db.errors import InvalidEvent
-from db.ledger import ChainIdentity, read_events, rebuild_projections, verify, verify_chain
+from db.ledger import read_events, rebuild_projections, verify, verify_chain
 from db.sqlite import IntegrityError
-from tests.db.ledger_helpers import decrypted_copy, grow
+from tests.db.ledger_helpers import Tampered, grow
 
 MakeDesk = Callable[..., tuple[Desk, str]]
 
@@ -86,19 +85,6 @@ def test_verify_reports_an_intact_ledger(make_desk: MakeDesk) -> None:
     total = desk.conn.execute("SELECT count(*) FROM events").fetchone()[0]
     report = verify(desk.conn, projector(), desk.ledger.identity)
     assert report.ok and report.events == total and report.head_seq == total
-
-
-class Tampered:
-    """Hands out fresh decrypted copies of one desk's ledger, and that desk's identity."""
-
-    def __init__(self, desk: Desk, folder: Path) -> None:
-        self.desk = desk
-        self.identity: ChainIdentity = desk.ledger.identity
-        self._folder = folder
-        self._counter = iter(range(10_000))
-
-    def __call__(self) -> Any:
-        return decrypted_copy(self.desk, self._folder / f"plain-{next(self._counter)}.db")
 
 
 @pytest.fixture

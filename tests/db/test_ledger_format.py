@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -34,7 +34,7 @@ from db.ledger import (
     verify_chain,
 )
 from tests.conftest import FakeClock
-from tests.db.ledger_helpers import decrypted_copy, grow
+from tests.db.ledger_helpers import Tampered, decrypted_copy, grow
 
 MakeDesk = Callable[..., tuple[Desk, str]]
 SAFE = 2**53 - 1
@@ -424,3 +424,48 @@ def test_a_lone_surrogate_from_the_command_line_is_one_clear_message(
     again = open_desk(path, "admin", PASSPHRASE)
     assert _state(again) == before
     again.close()
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Iterator[Tampered]:
+    """The schema-4 fixture ledger (v1 events), migrated, with v2 events appended after."""
+    import shutil
+
+    from app.desk import open_desk
+    from tests.db.test_migrations import FIXTURE_PASSPHRASE, FIXTURES
+
+    for f in (FIXTURES / "ledger-v4").iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    desk = open_desk(tmp_path / "desk.ledger", "admin", FIXTURE_PASSPHRASE)
+    for _ in range(3):
+        staff.record_passphrase_changed(desk)
+    yield Tampered(desk, tmp_path)
+    desk.close()
+
+
+_COLUMNS = ["body", "id", "at", "actor", "kind", "subject", "prev_hash", "hash"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_flipping_any_byte_of_any_field_in_a_mixed_chain_names_that_event(
+    mixed: Tampered, data: st.DataObject
+) -> None:
+    conn = mixed()
+    versions = dict(conn.execute("SELECT seq, hash_version FROM events").fetchall())
+    assert set(versions.values()) == {1, 2}
+    seq = data.draw(st.sampled_from(sorted(versions)), label="seq")
+    column = data.draw(st.sampled_from(_COLUMNS), label="column")
+    raw = bytearray(
+        conn.execute(f"SELECT CAST({column} AS BLOB) FROM events WHERE seq = ?", (seq,)).fetchone()[
+            0
+        ]
+    )
+    pos = data.draw(st.integers(0, len(raw) - 1), label="pos")
+    raw[pos] ^= data.draw(st.integers(1, 255), label="xor")
+    conn.execute(f"UPDATE events SET {column} = CAST(? AS TEXT) WHERE seq = ?", (bytes(raw), seq))
+    report = verify_chain(conn, mixed.identity)
+    assert (report.ok, report.first_bad_seq) == (False, seq), (versions[seq], report.problem)
+    conn.close()
