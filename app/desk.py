@@ -17,7 +17,7 @@ from app.projections import projector
 from db import backup as db_backup
 from db import store
 from db.errors import AuthenticationFailed, ClerkDeskError, IntegrityFailure
-from db.ledger import CHINA_TZ, Ledger, VerifyReport, now_in_china, verify
+from db.ledger import CHINA_TZ, ChainIdentity, Ledger, VerifyReport, now_in_china, verify
 from db.sqlite import Connection
 
 Clock = Callable[[], datetime]
@@ -89,7 +89,8 @@ def set_up(
     username = staff.check_username(admin_username)
     display = staff.check_display_name(admin_display_name or username)
     opened, recovery = store.create(path, username, passphrase)
-    ledger = Ledger(opened.conn, projector(), clock)
+    identity = ChainIdentity(opened.ledger_id, desk_profile.desk_id(code, number))
+    ledger = Ledger(opened.conn, projector(), clock, identity=identity)
     try:
         with ledger.write() as w:
             w.append(
@@ -121,6 +122,11 @@ def set_up(
     return desk, recovery
 
 
+def _ledger(opened: store.OpenedLedger, clock: Clock) -> Ledger:
+    identity = desk_profile.load_profile(opened.conn).chain_identity
+    return Ledger(opened.conn, projector(), clock, identity=identity)
+
+
 def _session(opened: store.OpenedLedger, username: str, clock: Clock) -> Desk:
     member = staff.find(opened.conn, username)
     if member is None or not member.active:
@@ -128,7 +134,7 @@ def _session(opened: store.OpenedLedger, username: str, clock: Clock) -> Desk:
         raise AuthenticationFailed(
             f"账号“{username}”不存在或已停用 / account {username} does not exist or is inactive"
         )
-    return Desk(opened, Ledger(opened.conn, projector(), clock), member, clock)
+    return Desk(opened, _ledger(opened, clock), member, clock)
 
 
 def open_desk(path: Path, username: str, passphrase: str, clock: Clock = now_in_china) -> Desk:
@@ -154,7 +160,7 @@ def recover_account(
     except BaseException:
         opened.close()
         raise
-    desk = Desk(opened, Ledger(opened.conn, projector(), clock), member, clock)
+    desk = Desk(opened, _ledger(opened, clock), member, clock)
     desk.ledger.append(
         "staff.passphrase_changed",
         f"staff/{member.username}",
@@ -166,11 +172,11 @@ def recover_account(
 
 def verify_desk(desk: Desk) -> VerifyReport:
     require(desk.user.role, "ledger.verify")
-    return verify(desk.conn, projector())
+    return verify(desk.conn, projector(), desk.ledger.identity)
 
 
-def _verify_or_raise(conn: Connection) -> None:
-    report = verify(conn, projector())
+def _verify_or_raise(conn: Connection, identity: ChainIdentity) -> None:
+    report = verify(conn, projector(), identity)
     if not report.ok:
         raise IntegrityFailure(
             f"备份副本校验失败：{report.problem} / the backup copy failed verification",
@@ -184,7 +190,8 @@ def backup_desk(desk: Desk, out: Path) -> db_backup.BackupManifest:
     require(desk.user.role, "ledger.backup")
     # The copy is verified (chain, pages and a projection replay) before it counts as a
     # backup; it is page-identical to the live ledger, so one verification covers both.
-    manifest = db_backup.backup(desk.opened, out, _verify_or_raise)
+    identity = desk.ledger.identity
+    manifest = db_backup.backup(desk.opened, out, lambda copy: _verify_or_raise(copy, identity))
     desk.ledger.append(
         "ledger.backed_up",
         "desk",

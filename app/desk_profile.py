@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from app.errors import InvalidInput
 from app.projections import REGISTRY
-from db.ledger import Event
+from db.ledger import ChainIdentity, Event
 from db.sqlite import Connection
 
 REGISTRY.own_tables("desk")
@@ -29,8 +29,17 @@ class DeskProfile:
 
     @property
     def desk_id(self) -> str:
-        """Globally unique name of this desk: centre division code + desk number."""
-        return f"{self.centre_code}-{self.desk_no:02d}"
+        return desk_id(self.centre_code, self.desk_no)
+
+    @property
+    def chain_identity(self) -> ChainIdentity:
+        """What every v2 event hash binds the chain to (docs/ledger-format.md)."""
+        return ChainIdentity(self.ledger_id, self.desk_id)
+
+
+def desk_id(centre_code: str, desk_no: int) -> str:
+    """Globally unique name of a desk: centre division code + desk number."""
+    return f"{centre_code}-{desk_no:02d}"
 
 
 def check_centre_code(raw: str) -> str:

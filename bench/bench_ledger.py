@@ -52,7 +52,8 @@ def _plain(folder: Path) -> float:
         digest = hashlib.sha256(f"{seq}{body}{prev}".encode()).hexdigest()
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (seq, id, at, actor, kind, subject, body, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (seq, f"id{seq}", "2026-03-02T09:00:00+08:00", "admin", "k", "s", body, prev, digest),
         )
         conn.execute("COMMIT")

@@ -53,6 +53,18 @@ class IntegrityFailure(ClerkDeskError):
         self.seq = seq
 
 
+class InvalidEvent(ClerkDeskError):
+    """An event that the ledger's canonical encoding cannot hold (a float, an integer beyond
+    ±(2^53-1), a lone surrogate, ...): refused before anything is written. `path` names the
+    offending field, e.g. `body.items[2].note`."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class LedgerProblem(ClerkDeskError):
     """The file cannot be used as it is: missing, damaged, foreign, too new, unwritable."""
 

@@ -11,50 +11,185 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 import uuid6
 
 from db.connection import transaction
-from db.errors import LedgerDamaged
+from db.errors import InvalidEvent, LedgerDamaged
 from db.sqlite import Connection, DatabaseError, Row
 
 # China has one fixed offset and no DST; a fixed zone avoids depending on tz data on Windows.
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 GENESIS_PREV_HASH = "0" * 64
-HASH_VERSION = 1
+# The version new events are written in. Each event stores its own (`events.hash_version`),
+# so old events keep verifying by the rule they were written under (docs/ledger-format.md).
+HASH_VERSION = 2
+HASH_VERSIONS = (1, 2)
 
-JsonValue = None | bool | int | str | list["JsonValue"] | dict[str, "JsonValue"]
+# The canonical encoding (v2) is RFC 8785 (JCS) restricted to values every JSON reader
+# agrees on: see docs/ledger-format.md, "Canonical encoding".
+MAX_SAFE_INTEGER = 2**53 - 1
+MAX_DEPTH = 32
+MAX_BODY_BYTES = 1 << 20
+
+_IDENTIFIER = re.compile(r"[0-9A-Za-z-]{1,64}")
+_EVENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+08:00", re.ASCII)
+_HASH = re.compile(r"[0-9a-f]{64}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_ACTOR_CHARS = 64
+MAX_SUBJECT_CHARS = 200
+MAX_KIND_CHARS = 64
 
 
 def now_in_china() -> datetime:
     return datetime.now(CHINA_TZ)
 
 
-def check_json_body(value: object, path: str = "body") -> None:
-    """Event bodies hold only values whose JSON text is unambiguous (no floats), so the
-    canonical encoding — and therefore the hash — is the same on every machine forever."""
-    if value is None or isinstance(value, bool | int | str):
-        return
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            check_json_body(item, f"{path}[{i}]")
-        return
-    if isinstance(value, dict):
-        for key, item in value.items():
+def _refuse(path: str, zh: str, en: str) -> InvalidEvent:
+    return InvalidEvent(f"事件字段 {path} {zh} / event field {path}: {en}", path)
+
+
+class _Refused(Exception):
+    """Raised deep in a value; each level on the way out adds its step to `trail`, so the
+    path is only built when something is refused (the common case builds nothing)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+        self.trail: list[str] = []
+
+    def at(self, root: str) -> InvalidEvent:
+        return _refuse(root + "".join(reversed(self.trail)), self.zh, self.en)
+
+
+def _is_unicode(text: str) -> bool:
+    # A lone surrogate (U+D800-U+DFFF) is not a Unicode scalar value: it has no UTF-8 form.
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_NOT_UNICODE = ("含有无效字符（孤立代理项）", "contains a lone surrogate (not valid Unicode)")
+
+
+def _walk(value: object, depth: int) -> bool:
+    """Check `value` against the encodable subset; True if some object member name has a
+    character above U+FFFF (only then do code-point and UTF-16 order differ)."""
+    kind = type(value)
+    if kind is str:
+        if not _is_unicode(value):  # type: ignore[arg-type]
+            raise _Refused(*_NOT_UNICODE)
+        return False
+    if kind is int:
+        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:  # type: ignore[operator]
+            raise _Refused("超出整数范围 ±(2^53-1)", "integer outside ±(2^53-1)")
+        return False
+    if value is None or kind is bool:
+        return False
+    if kind is dict or kind is list or isinstance(value, dict | list):
+        if depth >= MAX_DEPTH:
+            raise _Refused(f"嵌套超过 {MAX_DEPTH} 层", f"nested deeper than {MAX_DEPTH} levels")
+        astral = False
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                try:
+                    astral |= _walk(item, depth + 1)
+                except _Refused as refused:
+                    refused.trail.append(f"[{i}]")
+                    raise
+            return astral
+        for key, item in value.items():  # type: ignore[attr-defined]
             if not isinstance(key, str):
-                raise TypeError(f"{path}: keys must be strings")
-            check_json_body(item, f"{path}.{key}")
-        return
-    raise TypeError(f"{path}: {type(value).__name__} is not allowed in an event body")
+                raise _Refused("的键必须是字符串", "object member names must be strings")
+            if not key.isascii():
+                if not _is_unicode(key):
+                    bad_name = _Refused(*_NOT_UNICODE)
+                    bad_name.trail.append(f" key {key!r}")
+                    raise bad_name
+                astral = astral or max(key) > "\uffff"
+            try:
+                astral |= _walk(item, depth + 1)
+            except _Refused as refused:
+                refused.trail.append(f".{key}")
+                raise
+        return astral
+    if isinstance(value, str):  # a StrEnum member: json writes its text
+        return _walk(str.__str__(value), depth)
+    if isinstance(value, int):  # an IntEnum member: json writes its number
+        return _walk(int(value), depth)
+    if isinstance(value, float):
+        raise _Refused("是小数（只允许整数）", "floats are not allowed (integers only)")
+    raise _Refused(f"的类型 {kind.__name__} 不允许", f"{kind.__name__} is not allowed")
+
+
+def _utf16_ordered(value: Any) -> Any:
+    """A copy with every object's members in UTF-16 code unit order (RFC 8785 §3.2.3)."""
+    if isinstance(value, dict):
+        return {
+            k: _utf16_ordered(value[k]) for k in sorted(value, key=lambda k: k.encode("utf-16-be"))
+        }
+    if isinstance(value, list):
+        return [_utf16_ordered(item) for item in value]
+    return value
+
+
+def _encode(value: object, root: str) -> str:
+    try:
+        astral = _walk(value, 0)
+    except _Refused as refused:
+        raise refused.at(root) from None
+    # On checked values Python's encoder writes exactly JCS: no spaces, `\uXXXX` in lower
+    # case for other controls, `\b \t \n \f \r \" \\` short, everything else as itself.
+    # Its sort_keys orders by code point, which equals UTF-16 order unless a name is astral.
+    if astral:
+        return json.dumps(_utf16_ordered(value), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def canonical_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """The canonical text of a JSON value (RFC 8785 subset, docs/ledger-format.md §2);
+    `InvalidEvent` for anything outside the subset. Also used for JSON kept in projection
+    columns."""
+    return _encode(value, "value")
+
+
+def canonical_body(body: Mapping[str, Any]) -> str:
+    """The canonical text of an event body. Raises `InvalidEvent` naming the bad field."""
+    text = _encode(body if type(body) is dict else dict(body), "body")
+    if len(text) * 4 > MAX_BODY_BYTES and len(text.encode("utf-8")) > MAX_BODY_BYTES:
+        raise _refuse("body", "超过 1 MiB", "longer than 1 MiB of UTF-8")
+    return text
+
+
+@dataclass(frozen=True)
+class ChainIdentity:
+    """Which ledger and which desk a chain belongs to. Bound into every v2 hash, so one
+    desk's events can never pass as another's. Plain values: `app/` supplies them."""
+
+    ledger_id: str
+    desk_id: str
+
+    def __post_init__(self) -> None:
+        for name in ("ledger_id", "desk_id"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+                raise _refuse(
+                    name,
+                    "应为 1 至 64 位字母、数字或 -",
+                    "must be 1-64 ASCII letters, digits or '-'",
+                )
 
 
 @dataclass(frozen=True)
@@ -68,27 +203,85 @@ class Event:
     body: Mapping[str, Any]
     prev_hash: str
     hash: str
+    hash_version: int
 
     @property
     def at_datetime(self) -> datetime:
         return datetime.fromisoformat(self.at)
 
 
-def event_hash(
-    *,
-    seq: int,
-    id: str,  # noqa: A002 - the field's name in the ledger
-    at: str,
-    actor: str,
-    kind: str,
-    subject: str,
-    body: Mapping[str, Any],
-    prev_hash: str,
-) -> str:
-    material = canonical_json(
-        [HASH_VERSION, seq, id, at, actor, kind, subject, body, prev_hash]
-    ).encode("utf-8")
-    return hashlib.sha256(material).hexdigest()
+def _check_envelope(event: Event) -> None:
+    """The v2 limits on every field but the body (docs/ledger-format.md §1)."""
+    if not isinstance(event.seq, int) or not 1 <= event.seq <= MAX_SAFE_INTEGER:
+        raise _refuse("seq", "应为 1 至 2^53-1 的整数", "must be an integer 1..2^53-1")
+    checks = (
+        ("id", event.id, _EVENT_ID, "应为小写的 UUID 文本", "must be a lowercase UUID"),
+        ("at", event.at, _AT, "应为 YYYY-MM-DDTHH:MM:SS.ffffff+08:00", "wrong time format"),
+        ("kind", event.kind, _KIND, "格式不符", "must look like 'case.accepted'"),
+        ("prev_hash", event.prev_hash, _HASH, "应为 64 位小写十六进制", "must be 64 hex digits"),
+    )
+    for name, value, pattern, zh, en in checks:
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            raise _refuse(name, zh, en)
+    if len(event.kind) > MAX_KIND_CHARS:
+        raise _refuse("kind", f"超过 {MAX_KIND_CHARS} 个字符", f"over {MAX_KIND_CHARS} chars")
+    for name, value, limit in (
+        ("actor", event.actor, MAX_ACTOR_CHARS),
+        ("subject", event.subject, MAX_SUBJECT_CHARS),
+    ):
+        if not isinstance(value, str) or not 1 <= len(value) <= limit:
+            raise _refuse(name, f"应为 1 至 {limit} 个字符", f"must be 1-{limit} characters")
+        if _CONTROL.search(value):
+            raise _refuse(name, "含有控制字符", "contains a control character")
+        if not _is_unicode(value):
+            raise _refuse(name, *_NOT_UNICODE)
+
+
+def canonical_event_text(event: Event, identity: ChainIdentity) -> str:
+    """The exact text an event's hash is the SHA-256 of (its UTF-8 bytes): what the gateway
+    receives and keeps as sent. Raises `InvalidEvent` for an event outside the format."""
+    if event.hash_version == 1:
+        # v1, kept byte for byte: Python's sorted-key JSON of a fixed array.
+        return json.dumps(
+            [1, event.seq, event.id, event.at, event.actor, event.kind, event.subject,
+             event.body, event.prev_hash],
+            ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+        )  # fmt: skip
+    if event.hash_version != 2:
+        raise _refuse("hash_version", "未知", f"unknown version {event.hash_version!r}")
+    return _v2_text(event, identity, canonical_body(event.body))
+
+
+def _v2_text(event: Event, identity: ChainIdentity, body_text: str) -> str:
+    _check_envelope(event)
+    string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+    # The eleven members in their sorted order; the names are ASCII and need no escaping.
+    members = (
+        ("actor", string(event.actor)),
+        ("at", string(event.at)),
+        ("body", body_text),
+        ("desk_id", string(identity.desk_id)),
+        ("hash_version", "2"),
+        ("id", string(event.id)),
+        ("kind", string(event.kind)),
+        ("ledger_id", string(identity.ledger_id)),
+        ("prev_hash", string(event.prev_hash)),
+        ("seq", str(event.seq)),
+        ("subject", string(event.subject)),
+    )
+    return "{" + ",".join(f'"{name}":{text}' for name, text in members) + "}"
+
+
+def canonical_body_text(event: Event) -> str:
+    """The body as the `events.body` column must hold it under the event's version."""
+    if event.hash_version == 1:
+        return json.dumps(event.body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return canonical_body(event.body)
+
+
+def event_hash(text: str) -> str:
+    """Lowercase hex SHA-256 of the UTF-8 bytes of `canonical_event_text`."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _event_from_row(row: Row) -> Event:
@@ -102,6 +295,7 @@ def _event_from_row(row: Row) -> Event:
         body=json.loads(row["body"]),
         prev_hash=row["prev_hash"],
         hash=row["hash"],
+        hash_version=row["hash_version"],
     )
 
 
@@ -136,10 +330,13 @@ class Ledger:
         conn: Connection,
         projector: Projector,
         clock: Callable[[], datetime] = now_in_china,
+        *,
+        identity: ChainIdentity,
     ) -> None:
         self.conn = conn
         self.projector = projector
         self.clock = clock
+        self.identity = identity
         self._listeners: list[ChangeListener] = []
 
     def subscribe(self, listener: ChangeListener) -> None:
@@ -165,9 +362,15 @@ class Ledger:
     ) -> Event:
         if not self.conn.in_transaction:
             raise RuntimeError("append outside Ledger.write()")
-        check_json_body(dict(body))
-        seq, prev = head(self.conn)
-        at = self.clock().astimezone(CHINA_TZ).isoformat(timespec="microseconds")
+        body_text = canonical_body(body)
+        seq, prev, prev_at = _head_with_time(self.conn)
+        now = self.clock().astimezone(CHINA_TZ)
+        # A clock stepped back (NTP, a flat CMOS battery) must neither stop the counter nor
+        # make the chain's times go backwards: the event takes the previous event's time.
+        if prev_at is not None and now < datetime.fromisoformat(prev_at):
+            at = prev_at
+        else:
+            at = now.isoformat(timespec="microseconds")
         fields: dict[str, Any] = {
             "seq": seq + 1,
             "id": str(uuid6.uuid7()),
@@ -175,13 +378,17 @@ class Ledger:
             "actor": actor,
             "kind": kind,
             "subject": subject,
-            "body": dict(body),
+            # The body as a replay will read it back, so the projection sees the same.
+            "body": json.loads(body_text),
             "prev_hash": prev,
+            "hash_version": HASH_VERSION,
         }
-        event = Event(**fields, hash=event_hash(**fields))
+        unhashed = Event(**fields, hash="")
+        text = _v2_text(unhashed, self.identity, body_text)  # = canonical_event_text(unhashed)
+        event = replace(unhashed, hash=event_hash(text))
         self.conn.execute(
-            "INSERT INTO events (seq, id, at, actor, kind, subject, body, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (seq, id, at, actor, kind, subject, body, prev_hash, hash, "
+            "hash_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.seq,
                 event.id,
@@ -189,9 +396,10 @@ class Ledger:
                 event.actor,
                 event.kind,
                 event.subject,
-                canonical_json(event.body),
+                body_text,
                 event.prev_hash,
                 event.hash,
+                event.hash_version,
             ),
         )
         self.projector.apply(self.conn, event)
@@ -214,9 +422,14 @@ def head(conn: Connection) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS_PREV_HASH)
 
 
+def _head_with_time(conn: Connection) -> tuple[int, str, str | None]:
+    row = conn.execute("SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    return (row[0], row[1], row[2]) if row else (0, GENESIS_PREV_HASH, None)
+
+
 def last_event_of(conn: Connection, kinds: Sequence[str]) -> str:
     """The hash of the latest event of these kinds ("" if none): a cache key that differs
-    between ledgers, since every chain starts from its own genesis."""
+    between ledgers, since every v2 hash binds the ledger and desk identity."""
     marks = ",".join("?" for _ in kinds)
     row = conn.execute(
         "SELECT hash FROM events WHERE seq = "
@@ -287,92 +500,97 @@ class VerifyReport:
         return self.problem is None
 
 
-def verify_chain(conn: Connection) -> VerifyReport:
-    """Walk every event: sequence gap-free, each hash recomputed, each link to the previous."""
-    expected_seq = 1
-    prev_hash = GENESIS_PREV_HASH
+@dataclass(frozen=True)
+class _Link:
+    """What the next event is checked against: the last good event (or genesis)."""
+
+    hash: str = GENESIS_PREV_HASH
+    version: int = 1
+    at: datetime | None = None
+
+
+_TEXT_COLUMNS = ("id", "at", "actor", "kind", "subject", "body", "prev_hash", "hash")
+
+
+def _check_row(row: Row, link: _Link, identity: ChainIdentity) -> _Link | str:
+    """The next link if the event at `row` is good, else the problem (docs/ledger-format.md,
+    "Verifying", steps 2-6, in that order)."""
+    seq = row["seq"]
+    version = row["hash_version"]
+    if version not in HASH_VERSIONS:
+        return f"事件 #{seq} 的哈希版本 {version!r} 未知 / event #{seq}: unknown hash version"
+    if version < link.version:
+        return (
+            f"事件 #{seq} 的哈希版本从 v{link.version} 退回 v{version} / event #{seq}: hash "
+            f"version goes back from v{link.version} to v{version}"
+        )
+    try:
+        text = {name: bytes(row[name]).decode("utf-8") for name in _TEXT_COLUMNS}
+        body = json.loads(text["body"])
+        if not isinstance(body, dict):
+            raise ValueError("the body is not an object")
+    except (ValueError, TypeError):
+        return f"事件 #{seq} 的内容被改动过（无法解析） / event #{seq} was altered (unreadable)"
+    body_text = text.pop("body")
+    event = Event(seq=seq, body=body, hash_version=version, **text)
+    if event.prev_hash != link.hash:
+        return f"事件 #{seq} 与前一事件的链接断裂 / event #{seq} does not link to #{seq - 1}"
+    try:
+        # The stored body text must also be exactly the canonical text that was hashed.
+        intact = canonical_body_text(event) == body_text and event.hash == event_hash(
+            canonical_event_text(event, identity)
+        )
+        at = event.at_datetime
+    except (InvalidEvent, ValueError, TypeError):
+        intact = False
+    if not intact:
+        return f"事件 #{seq} 的内容被改动过 / event #{seq} was altered"
+    if version >= 2 and link.at is not None and at < link.at:
+        return f"事件 #{seq} 的时间早于前一事件 / event #{seq} is dated before #{seq - 1}"
+    return _Link(event.hash, version, at)
+
+
+def verify_chain(conn: Connection, identity: ChainIdentity) -> VerifyReport:
+    """Walk every event in sequence order and name the first bad one: gap-free sequence,
+    known and never decreasing hash version, readable body, link to the previous hash, body
+    and hash equal to those recomputed from the canonical text, (v2) time not going back.
+    Then the head marker, so a removed tail is found too."""
+    link = _Link()
     count = 0
-    # The body is read as bytes so that even a corrupted, undecodable body is reported
-    # as a bad event instead of stopping the walk.
+    # Text is read as bytes so that even a corrupted, undecodable field is reported as a
+    # bad event instead of stopping the walk.
     rows = conn.execute(
-        "SELECT seq, id, at, actor, kind, subject, CAST(body AS BLOB) AS raw_body, prev_hash, "
-        "hash FROM events ORDER BY seq"
+        "SELECT seq, hash_version, "
+        + ", ".join(f"CAST({name} AS BLOB) AS {name}" for name in _TEXT_COLUMNS)
+        + " FROM events ORDER BY seq"
     )
     for row in rows:
-        count += 1
-        seq = row["seq"]
-        if seq != expected_seq:
+        expected_seq = count + 1
+        if row["seq"] != expected_seq:
             return VerifyReport(
-                count - 1,
-                expected_seq - 1,
-                prev_hash,
+                count,
+                count,
+                link.hash,
                 expected_seq,
                 f"事件 #{expected_seq} 缺失 / event #{expected_seq} is missing",
             )
-        try:
-            body_text = bytes(row["raw_body"]).decode("utf-8")
-            event = Event(
-                seq=seq,
-                id=row["id"],
-                at=row["at"],
-                actor=row["actor"],
-                kind=row["kind"],
-                subject=row["subject"],
-                body=json.loads(body_text),
-                prev_hash=row["prev_hash"],
-                hash=row["hash"],
-            )
-        except (ValueError, TypeError):
-            return VerifyReport(
-                count - 1,
-                seq - 1,
-                prev_hash,
-                seq,
-                f"事件 #{seq} 的内容被改动过（无法解析） / event #{seq} was altered (unreadable)",
-            )
-        if event.prev_hash != prev_hash:
-            return VerifyReport(
-                count - 1,
-                seq - 1,
-                prev_hash,
-                seq,
-                f"事件 #{seq} 与前一事件的链接断裂 / event #{seq} does not link to #{seq - 1}",
-            )
-        recomputed = event_hash(
-            seq=event.seq,
-            id=event.id,
-            at=event.at,
-            actor=event.actor,
-            kind=event.kind,
-            subject=event.subject,
-            body=event.body,
-            prev_hash=event.prev_hash,
-        )
-        # The stored body text must also be exactly the canonical text that was hashed.
-        if recomputed != event.hash or canonical_json(event.body) != body_text:
-            return VerifyReport(
-                count - 1,
-                seq - 1,
-                prev_hash,
-                seq,
-                f"事件 #{seq} 的内容被改动过 / event #{seq} was altered",
-            )
-        prev_hash = event.hash
-        expected_seq += 1
-    head_seq = expected_seq - 1
+        checked = _check_row(row, link, identity)
+        if isinstance(checked, str):
+            return VerifyReport(count, count, link.hash, expected_seq, checked)
+        link = checked
+        count += 1
     marker = conn.execute("SELECT value FROM local_state WHERE key = 'head'").fetchone()
-    if marker is not None and marker[0] != f"{head_seq}:{prev_hash}":
+    if marker is not None and marker[0] != f"{count}:{link.hash}":
         recorded_seq = int(str(marker[0]).split(":", 1)[0])
-        bad = min(recorded_seq, head_seq + 1)
         return VerifyReport(
             count,
-            head_seq,
-            prev_hash,
-            bad,
+            count,
+            link.hash,
+            min(recorded_seq, count + 1),
             f"台账末尾的事件被删除或替换（记录的最后事件为 #{recorded_seq}） / "
             f"the ledger's tail was removed or replaced (last recorded event #{recorded_seq})",
         )
-    return VerifyReport(count, head_seq, prev_hash)
+    return VerifyReport(count, count, link.hash)
 
 
 def _cipher_problem(conn: Connection) -> str | None:
@@ -382,7 +600,7 @@ def _cipher_problem(conn: Connection) -> str | None:
     return "; ".join(str(r[0]) for r in rows) if rows else None
 
 
-def verify(conn: Connection, projector: Projector) -> VerifyReport:
+def verify(conn: Connection, projector: Projector, identity: ChainIdentity) -> VerifyReport:
     """Pages, then the chain, then the projections against a replay — all in one write
     transaction that is rolled back, so a save by another process in the middle can neither
     raise a false alarm nor be seen half-way."""
@@ -399,7 +617,7 @@ def verify(conn: Connection, projector: Projector) -> VerifyReport:
                     None,
                     f"台账文件页面校验失败：{damaged} / page check failed",
                 )
-            report = verify_chain(conn)
+            report = verify_chain(conn, identity)
             if not report.ok:
                 return report
             stored = {t: projection_digest(conn, t) for t in projector.tables}

@@ -83,6 +83,6 @@ def load_2027(desk: Desk) -> None:
 def assert_rebuilds_identically(desk: Desk) -> None:
     """The projections as the handlers left them equal a replay of every event."""
     before = snapshot(desk)
-    assert verify(desk.conn, projector()).ok
+    assert verify(desk.conn, projector(), desk.ledger.identity).ok
     rebuild_projections(desk.conn, projector())
     assert snapshot(desk) == before

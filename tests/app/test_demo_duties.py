@@ -59,7 +59,7 @@ def test_the_demo_has_every_duty_and_something_for_every_report_line(tmp_path: P
             }
 
         before = tables()
-        assert verify(desk.conn, projector()).ok
+        assert verify(desk.conn, projector(), desk.ledger.identity).ok
         rebuild_projections(desk.conn, projector())
         assert tables() == before
     finally:

@@ -84,7 +84,7 @@ def test_every_kind_of_duty_record_rebuilds_identically(make_desk, clock: FakeCl
     assert all(before[t] for t in ("away_handover", "duty_inbox", "rating_followups"))
     rebuild_projections(desk.conn, projector())
     assert snapshot(desk) == before
-    assert verify(desk.conn, projector()).ok
+    assert verify(desk.conn, projector(), desk.ledger.identity).ok
 
 
 def test_inbox_marks_read_only_ones_own(make_desk, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from app import staff
 from app.desk import Desk
+from db.ledger import ChainIdentity
 
 
 def grow(desk: Desk, n: int) -> None:
@@ -26,3 +28,16 @@ def decrypted_copy(desk: Desk, target: Path) -> sqlite3.Connection:
     conn.execute("DROP TRIGGER events_are_append_only_update")
     conn.execute("DROP TRIGGER events_are_append_only_delete")
     return conn
+
+
+class Tampered:
+    """Hands out fresh decrypted copies of one desk's ledger, and that desk's identity."""
+
+    def __init__(self, desk: Desk, folder: Path) -> None:
+        self.desk = desk
+        self.identity: ChainIdentity = desk.ledger.identity
+        self._folder = folder
+        self._counter = iter(range(10_000))
+
+    def __call__(self) -> Any:
+        return decrypted_copy(self.desk, self._folder / f"plain-{next(self._counter)}.db")

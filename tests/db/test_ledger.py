@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from app.desk import Desk
 from app.projections import projector
 from db import ledger as ledger_mod
+from db.errors import InvalidEvent
 from db.ledger import read_events, rebuild_projections, verify, verify_chain
 from db.sqlite import IntegrityError
-from tests.db.ledger_helpers import decrypted_copy, grow
+from tests.db.ledger_helpers import Tampered, grow
 
 MakeDesk = Callable[..., tuple[Desk, str]]
 
@@ -60,12 +61,13 @@ def test_a_failed_write_leaves_neither_event_nor_projection(make_desk: MakeDesk)
         )
         raise RuntimeError("power cut in the middle")
     assert _snapshot(desk.conn) == before
-    assert verify(desk.conn, projector()).ok
+    assert verify(desk.conn, projector(), desk.ledger.identity).ok
 
 
 def test_bodies_reject_floats() -> None:
-    with pytest.raises(TypeError):
-        ledger_mod.check_json_body({"fee": 1.5})
+    with pytest.raises(InvalidEvent) as refused:
+        ledger_mod.canonical_body({"fee": 1.5})
+    assert refused.value.path == "body.fee"
 
 
 def test_rebuild_gives_identical_projections(make_desk: MakeDesk) -> None:
@@ -74,27 +76,22 @@ def test_rebuild_gives_identical_projections(make_desk: MakeDesk) -> None:
     before = _snapshot(desk.conn)
     rebuild_projections(desk.conn, projector())
     assert _snapshot(desk.conn) == before
-    assert verify(desk.conn, projector()).ok
+    assert verify(desk.conn, projector(), desk.ledger.identity).ok
 
 
 def test_verify_reports_an_intact_ledger(make_desk: MakeDesk) -> None:
     desk, _ = make_desk()
     grow(desk, 2)
     total = desk.conn.execute("SELECT count(*) FROM events").fetchone()[0]
-    report = verify(desk.conn, projector())
+    report = verify(desk.conn, projector(), desk.ledger.identity)
     assert report.ok and report.events == total and report.head_seq == total
 
 
 @pytest.fixture
-def tampered(make_desk: MakeDesk, tmp_path: Path) -> Callable[[], object]:
+def tampered(make_desk: MakeDesk, tmp_path: Path) -> Tampered:
     desk, _ = make_desk()
     grow(desk, 6)
-    counter = iter(range(10_000))
-
-    def copy() -> object:
-        return decrypted_copy(desk, tmp_path / f"plain-{next(counter)}.db")
-
-    return copy
+    return Tampered(desk, tmp_path)
 
 
 # The fixture hands out a fresh decrypted copy per call, so sharing it across examples is safe.
@@ -112,7 +109,7 @@ def test_flipping_any_byte_of_any_body_names_that_event(tampered, data) -> None:
     pos = data.draw(st.integers(0, len(body) - 1), label="pos")
     body[pos] ^= data.draw(st.integers(1, 255), label="xor")
     conn.execute("UPDATE events SET body = CAST(? AS TEXT) WHERE seq = ?", (bytes(body), seq))
-    report = verify_chain(conn)
+    report = verify_chain(conn, tampered.identity)
     assert not report.ok
     assert report.first_bad_seq == seq
     conn.close()
@@ -121,7 +118,7 @@ def test_flipping_any_byte_of_any_body_names_that_event(tampered, data) -> None:
 def test_deleting_an_event_in_the_middle_is_found(tampered) -> None:  # type: ignore[no-untyped-def]
     conn = tampered()
     conn.execute("DELETE FROM events WHERE seq = 4")
-    report = verify_chain(conn)
+    report = verify_chain(conn, tampered.identity)
     assert (report.ok, report.first_bad_seq) == (False, 4)
 
 
@@ -129,13 +126,13 @@ def test_deleting_the_last_event_is_found(tampered) -> None:  # type: ignore[no-
     conn = tampered()
     last = conn.execute("SELECT max(seq) FROM events").fetchone()[0]
     conn.execute("DELETE FROM events WHERE seq = ?", (last,))
-    report = verify_chain(conn)
+    report = verify_chain(conn, tampered.identity)
     assert (report.ok, report.first_bad_seq) == (False, last)
 
 
 def test_a_projection_edited_behind_the_ledger_is_found(tampered) -> None:  # type: ignore[no-untyped-def]
     conn = tampered()
     conn.execute("UPDATE staff SET role = 'director' WHERE username = 'clerk001'")
-    report = verify(conn, projector())  # type: ignore[arg-type]
+    report = verify(conn, projector(), tampered.identity)
     assert not report.ok
     assert "staff" in (report.problem or "")
