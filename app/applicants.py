@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.errors import InvalidInput
-from app.identity import IdType, check_id, check_name, check_phone
+from app.identity import IdType, check_id, check_name, check_phone, check_printable
 from app.projections import REGISTRY
 from db.sqlite import Connection
 
@@ -65,6 +65,7 @@ def check_person(person: Person, role: str, today: dt.date) -> CheckedPerson:
     address = " ".join(person.address.split())
     if len(address) > MAX_ADDRESS:
         raise InvalidInput(f"{role}.address", f"地址不超过 {MAX_ADDRESS} 个字 / address too long")
+    check_printable(address, field=f"{role}.address", label="地址")
     body: dict[str, Any] = {
         "name": name,
         "id_type": ident.id_type.value,
@@ -78,7 +79,9 @@ def check_person(person: Person, role: str, today: dt.date) -> CheckedPerson:
             raise InvalidInput(
                 "agent.relationship", "请填写代办人与申请人的关系 / the agent's relationship"
             )
-        body["relationship"] = relationship[:20]
+        body["relationship"] = check_printable(
+            relationship[:20], field="agent.relationship", label="关系"
+        )
     return CheckedPerson(body, ident.warnings)
 
 

@@ -32,7 +32,7 @@ from app.calendar import load_calendar
 from app.catalogue import get_item
 from app.desk import business_date
 from app.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
-from app.identity import check_phone
+from app.identity import check_phone, check_printable
 from app.permissions import Role, require
 from app.projections import REGISTRY
 from db import store
@@ -711,7 +711,7 @@ def _text(value: str, field_name: str, label: str, max_len: int = 500) -> str:
         raise InvalidInput(field_name, f"请填写{label} / {field_name} is required")
     if len(text) > max_len:
         raise InvalidInput(field_name, f"{label}不超过 {max_len} 个字 / too long")
-    return text
+    return check_printable(text, field=field_name, label=label)
 
 
 def _ticks_body(
@@ -729,7 +729,9 @@ def _ticks_body(
                 "code": code,
                 "name": names[code],
                 "status": tick.status,
-                "note": " ".join(tick.note.split())[:200],
+                "note": check_printable(
+                    " ".join(tick.note.split())[:200], field="materials", label="材料备注"
+                ),
             }
         )
     return body
