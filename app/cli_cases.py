@@ -12,7 +12,7 @@ from typing import Any
 
 from app import calendar as calendar_service
 from app import cases, catalogue, deadlines, settings, slips
-from app.applicants import Person
+from app.applicants import NAME_CHANGE_KINDS, NameChange, NameConflict, Person
 from app.cli_common import Secrets, add_common, emit, open_from_args, secrets_for
 from app.demo import create_demo_ledger
 from app.desk import Desk
@@ -104,7 +104,15 @@ def cmd_case_intake(args: argparse.Namespace) -> int:
                 relationship=args.agent_relationship or "",
             )
         ticks = _ticks(args, [m.code for m in item.materials])
-        result = cases.intake(desk, args.item, applicant, ticks, agent, args.channel, args.on)
+        change = None
+        if args.name_change:
+            change = NameChange(args.name_change, args.name_change_reason or "")
+        try:
+            result = cases.intake(
+                desk, args.item, applicant, ticks, agent, args.channel, args.on, change
+            )
+        except NameConflict as err:
+            raise NameConflict(err.id_number, err.recorded, err.typed, cli_hint=True) from None
         text = f"已收件 {result.case_no}" + (
             "（材料齐全，可受理）" if result.complete else "（材料不齐，请出具一次性告知书）"
         )
@@ -461,6 +469,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("--all-received", action="store_true", help="every material handed over")
     q.add_argument("--channel", default="window", choices=sorted(cases.CHANNELS))
     q.add_argument("--on", type=_date, help="business date for 补录 (default today)")
+    q.add_argument(
+        "--name-change",
+        choices=sorted(NAME_CHANGE_KINDS),
+        help="the ID number is recorded under another name: correction (更正, the record was "
+        "wrong) or change (改名); earlier cases keep their name",
+    )
+    q.add_argument("--name-change-reason", help="why, e.g. the document seen (with --name-change)")
     q.set_defaults(func=cmd_case_intake)
 
     q = cs.add_parser("notice", help="issue the one-time notice (一次性告知书)")

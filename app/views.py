@@ -27,7 +27,8 @@ class AwaitingCorrection:
 def awaiting_correction(conn: Connection) -> list[AwaitingCorrection]:
     """Every case in 待补正, the earliest return-by date first."""
     rows = conn.execute(
-        "SELECT c.case_no, c.item_name, a.name, a.id_number, c.return_by, c.notice_count "
+        "SELECT c.case_no, c.item_name, c.applicant_name, a.id_number, c.return_by, "
+        "c.notice_count "
         "FROM cases c JOIN applicants a ON a.applicant_key = c.applicant_key "
         "WHERE c.state = 'awaiting_correction' "
         "ORDER BY c.return_by IS NULL, c.return_by, c.case_no"
