@@ -198,6 +198,21 @@ def name_change_body(
         return None
     if change is None:
         raise NameConflict(person.body["id_number"], recorded, typed)
+    checked = check_name_change(change)
+    return {
+        "applicant_key": person.key,
+        "id_type": person.body["id_type"],
+        "id_number": person.body["id_number"],
+        "old_name": recorded,
+        "new_name": typed,
+        "kind": checked.kind,
+        "reason": checked.reason,
+    }
+
+
+def check_name_change(change: NameChange) -> NameChange:
+    """A known kind and a reason (whitespace folded); the screen checks before it closes
+    the confirmation dialog, the intake again."""
     if change.kind not in NAME_CHANGE_KINDS:
         raise InvalidInput(
             "name_change.kind", "请选择“更正”或“改名” / kind must be correction or change"
@@ -210,15 +225,9 @@ def name_change_body(
         )
     if len(reason) > 200:
         raise InvalidInput("name_change.reason", "理由不超过 200 个字 / reason too long")
-    return {
-        "applicant_key": person.key,
-        "id_type": person.body["id_type"],
-        "id_number": person.body["id_number"],
-        "old_name": recorded,
-        "new_name": typed,
-        "kind": change.kind,
-        "reason": check_printable(reason, field="name_change.reason", label="理由"),
-    }
+    return NameChange(
+        change.kind, check_printable(reason, field="name_change.reason", label="理由")
+    )
 
 
 @REGISTRY.on("applicant.renamed")
