@@ -62,7 +62,7 @@ def _ticks(args: argparse.Namespace, all_codes: list[str] | None = None) -> dict
     return ticks
 
 
-def _case_text(detail: cases.CaseDetail) -> str:
+def _case_text(detail: cases.CaseDetail, provisional_reason: str = "") -> str:
     s = detail.summary
     lines = [
         f"办件编号  {s.case_no}",
@@ -79,7 +79,7 @@ def _case_text(detail: cases.CaseDetail) -> str:
     if detail.deemed_accepted_on:
         lines.append(f"视为受理  {detail.deemed_accepted_on}（行政许可法第三十二条：逾期未告知）")
     if s.due_on:
-        mark = "（暂定：跨入未载入节假日安排的年份）" if s.due_provisional else ""
+        mark = deadlines.provisional_mark(provisional_reason) if s.due_provisional else ""
         lines.append(f"承诺办结  {s.due_on}{mark}")
     for m in detail.materials:
         note = f"：{m.note}" if m.note else ""
@@ -177,7 +177,14 @@ def cmd_case_action(args: argparse.Namespace) -> int:
     def work(desk: Desk) -> int:
         detail = ACTIONS[args.action](args, desk)
         data = jsonable(dataclasses.replace(detail, timeline=()))
-        text = _case_text(detail)
+        reason = ""
+        if detail.summary.due_on and detail.summary.due_provisional:
+            reason = deadlines.provisional_reason(
+                calendar_service.load_calendar(desk.conn),
+                detail.clock_start or detail.summary.received_on,
+                detail.summary.due_on,
+            )
+        text = _case_text(detail, reason)
         if args.action == "show":
             data["timeline"] = [
                 {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind}

@@ -255,11 +255,21 @@ def fmt_deadline(deadline: Deadline) -> str:
     return text + PROVISIONAL if deadline.provisional else text
 
 
+def provisional_note(deadline: Deadline) -> str:
+    """Why the date is provisional: the app's words for this date when it gave them."""
+    if not deadline.provisional_reason:
+        return PROVISIONAL_NOTE
+    return f"{deadline.provisional_reason.rstrip('。')}，如有调整以本中心通知为准。"
+
+
 def deadline_cell(deadline: Deadline, styles: Styles) -> Flowable | list[Flowable]:
     """The committed date for a table cell; a provisional one carries its explanation."""
     if not deadline.provisional:
         return p(fmt_deadline(deadline), styles.cell)
-    return [p(fmt_deadline(deadline), styles.cell), p("注：" + PROVISIONAL_NOTE, styles.small)]
+    return [
+        p(fmt_deadline(deadline), styles.cell),
+        p("注：" + provisional_note(deadline), styles.small),
+    ]
 
 
 #: The ID type a form need not name: a bare 18-character number is a resident ID card.

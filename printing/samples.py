@@ -107,7 +107,12 @@ def receipt(*, provisional: bool = False, rare_name: bool = False) -> ReceiptDat
         applicant=rare_applicant() if rare_name else applicant(),
         agent=agent(),
         accepted_at=accepted,
-        deadline=Deadline(due=due, limit=TimeLimit(15, "工作日"), provisional=provisional),
+        deadline=Deadline(
+            due=due,
+            limit=TimeLimit(15, "工作日"),
+            provisional=provisional,
+            provisional_reason="2027年节假日安排尚未载入，只按周末计算" if provisional else "",
+        ),
         clerk=clerk(),
         materials=(
             ReceivedMaterial("最低生活保障申请书（含家庭经济状况核对授权书）", "原件", 1),

@@ -269,3 +269,23 @@ def test_intake_under_another_name_is_refused_until_confirmed(
     assert code == 0 and "张秀英" in out
     code, out, _ = run(capsys, monkeypatch, desk_path, "case", "show", second)
     assert "张秀 " in out and "applicant.renamed" in out
+
+
+def test_case_show_says_why_a_december_deadline_is_provisional(
+    make_desk, clock, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app import cases, catalogue
+    from tests.app.case_helpers import all_received, at, person
+
+    desk, _ = make_desk()
+    catalogue.install_demo(desk)
+    at(clock, "2026-12-01")
+    no = cases.intake(desk, MINIMUM_ITEM, person(1), all_received(desk, MINIMUM_ITEM)).case_no
+    cases.accept(desk, no)  # 10 working days: 2026-12-15, still in 2026
+    path = desk.path
+    desk.close()
+    monkeypatch.setenv("CLERKDESK_PASSPHRASE", PASSPHRASE)
+    code, out, err = run(capsys, monkeypatch, path, "case", "show", no)
+    assert code == 0, err
+    assert "2026-12-15（暂定：年末日期可能因2027年节假日安排调整）" in out
+    assert "跨入" not in out

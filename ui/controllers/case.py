@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QPushButton, QTableWidget, QTableWidgetItem
 
-from app import applicants, cases, views
+from app import applicants, cases, deadlines, views
 from app.cases import MaterialTick
 from app.desk import Desk
 from app.views import CaseView
@@ -188,7 +188,7 @@ class CaseController(QObject):
             ),
             "due": (
                 f"{s.due_on:%Y-%m-%d}"
-                + (self.tr("（暂定）") if s.due_provisional else "")
+                + (deadlines.provisional_mark(cv.due_reason) if s.due_provisional else "")
                 + f" · {d.limit_days} 个{'工作日' if d.limit_unit == 'working' else '自然日'}"
                 if s.due_on
                 else f"{d.limit_days} 个{'工作日' if d.limit_unit == 'working' else '自然日'}"
