@@ -1,7 +1,10 @@
 """Applicants (申请人) and agents (代办人): checked on entry, remembered by ID number.
 
 An applicant is a projection of the intake events that named them: the latest name, phone
-and address win; a returning applicant is found by ID number, with their cases one query away.
+and address win here, while each case keeps the applicant as its own intake recorded them
+(what its receipt printed). A returning applicant is found by ID number, with their cases
+one query away. An ID number known under another name is never renamed silently: the clerk
+confirms a correction (更正) or a change of name (改名) with a reason, an event of its own.
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import InvalidInput
-from app.identity import IdType, check_id, check_name, check_phone
+from app.errors import InvalidInput, RuleRefused
+from app.identity import IdType, check_id, check_name, check_phone, check_printable
 from app.projections import REGISTRY
+from db.ledger import Event
 from db.sqlite import Connection
+from printing.masking import mask_id_number
 
 REGISTRY.own_tables("applicants")
 
@@ -65,6 +70,7 @@ def check_person(person: Person, role: str, today: dt.date) -> CheckedPerson:
     address = " ".join(person.address.split())
     if len(address) > MAX_ADDRESS:
         raise InvalidInput(f"{role}.address", f"地址不超过 {MAX_ADDRESS} 个字 / address too long")
+    check_printable(address, field=f"{role}.address", label="地址")
     body: dict[str, Any] = {
         "name": name,
         "id_type": ident.id_type.value,
@@ -78,7 +84,9 @@ def check_person(person: Person, role: str, today: dt.date) -> CheckedPerson:
             raise InvalidInput(
                 "agent.relationship", "请填写代办人与申请人的关系 / the agent's relationship"
             )
-        body["relationship"] = relationship[:20]
+        body["relationship"] = check_printable(
+            relationship[:20], field="agent.relationship", label="关系"
+        )
     return CheckedPerson(body, ident.warnings)
 
 
@@ -128,3 +136,104 @@ def find_by_id_number(conn: Connection, id_number: str) -> list[Applicant]:
         (number,),
     )
     return [Applicant(*r) for r in rows]
+
+
+# -- name changes ------------------------------------------------------------------------
+
+NAME_CHANGE_KINDS = {"correction": "更正", "change": "改名"}
+
+
+@dataclass(frozen=True)
+class NameChange:
+    """The clerk's confirmation that an ID number's recorded name is to change: `kind`
+    "correction" (the earlier record was wrong) or "change" (the person changed their
+    name), and why (e.g. the document seen)."""
+
+    kind: str
+    reason: str
+
+
+class NameConflict(RuleRefused):
+    """The ID number is recorded under another name and no correction or change of name was
+    confirmed. Carries both names so the screen can show them side by side."""
+
+    def __init__(
+        self, id_number: str, recorded: str, typed: str, *, cli_hint: bool = False
+    ) -> None:
+        how = (
+            "请加 --name-change correction（更正，原登记有误）或 --name-change change（改名），"
+            "并用 --name-change-reason 写明理由"
+            if cli_hint
+            else "请确认是更正（原登记有误）还是改名，并填写理由"
+        )
+        how_en = (
+            "add --name-change correction|change and --name-change-reason"
+            if cli_hint
+            else "confirm a correction or a change of name, with a reason"
+        )
+        super().__init__(
+            f"证件号码 {mask_id_number(id_number)} 已登记姓名为“{recorded}”，本次填写为"
+            f"“{typed}”：{how}；此前的办件仍保留原姓名 / this ID number is recorded as "
+            f"{recorded!r}, typed {typed!r}: {how_en}"
+        )
+        self.id_number = id_number
+        self.recorded = recorded
+        self.typed = typed
+
+
+def recorded_name(conn: Connection, key: str) -> str | None:
+    row = conn.execute("SELECT name FROM applicants WHERE applicant_key = ?", (key,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def name_change_body(
+    conn: Connection, person: CheckedPerson, change: NameChange | None
+) -> dict[str, Any] | None:
+    """The body of the `applicant.renamed` event this intake needs, or None when the ID
+    number is new or known under the same name (a confirmation is then not needed and not
+    recorded). Raises `NameConflict` when the names differ and nothing was confirmed."""
+    recorded = recorded_name(conn, person.key)
+    typed = person.body["name"]
+    if recorded is None or recorded == typed:
+        return None
+    if change is None:
+        raise NameConflict(person.body["id_number"], recorded, typed)
+    checked = check_name_change(change)
+    return {
+        "applicant_key": person.key,
+        "id_type": person.body["id_type"],
+        "id_number": person.body["id_number"],
+        "old_name": recorded,
+        "new_name": typed,
+        "kind": checked.kind,
+        "reason": checked.reason,
+    }
+
+
+def check_name_change(change: NameChange) -> NameChange:
+    """A known kind and a reason (whitespace folded); the screen checks before it closes
+    the confirmation dialog, the intake again."""
+    if change.kind not in NAME_CHANGE_KINDS:
+        raise InvalidInput(
+            "name_change.kind", "请选择“更正”或“改名” / kind must be correction or change"
+        )
+    reason = " ".join(change.reason.split())
+    if not reason:
+        raise InvalidInput(
+            "name_change.reason",
+            f"请填写{NAME_CHANGE_KINDS[change.kind]}理由（如所见证件） / a reason is required",
+        )
+    if len(reason) > 200:
+        raise InvalidInput("name_change.reason", "理由不超过 200 个字 / reason too long")
+    return NameChange(
+        change.kind, check_printable(reason, field="name_change.reason", label="理由")
+    )
+
+
+@REGISTRY.on("applicant.renamed")
+def _renamed(conn: Connection, event: Event) -> None:
+    # Only the applicant's current name: cases keep the name their intake recorded.
+    conn.execute(
+        "UPDATE applicants SET name = ? WHERE applicant_key = ?",
+        (event.body["new_name"], event.body["applicant_key"]),
+    )

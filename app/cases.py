@@ -16,6 +16,7 @@ transitions raise `RuleRefused` with the state the case is in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -32,7 +33,7 @@ from app.calendar import load_calendar
 from app.catalogue import get_item
 from app.desk import business_date
 from app.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
-from app.identity import check_phone
+from app.identity import check_phone, check_printable
 from app.permissions import Role, require
 from app.projections import REGISTRY
 from db import store
@@ -194,9 +195,10 @@ def _received(conn: Connection, event: Event) -> None:
     item = b["item"]
     conn.execute(
         "INSERT INTO cases (case_no, desk_seq, item_code, item_version, item_name, case_kind, "
-        "limit_days, limit_unit, applicant_key, agent, channel, state, received_on, "
-        "received_at, received_by, holder, updated_at, last_seq) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)",
+        "limit_days, limit_unit, applicant_key, applicant_name, applicant_phone, "
+        "applicant_address, agent, channel, state, received_on, received_at, received_by, "
+        "holder, updated_at, last_seq) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)",
         (
             b["case_no"],
             b["day_seq"],
@@ -207,6 +209,10 @@ def _received(conn: Connection, event: Event) -> None:
             item["limit_days"],
             item["limit_unit"],
             key,
+            # The applicant as this intake recorded them stays with the case (issue 10).
+            b["applicant"]["name"],
+            b["applicant"]["phone"],
+            b["applicant"]["address"],
             canonical_json(b["agent"]) if b["agent"] else None,
             b["channel"],
             b["on"],
@@ -405,7 +411,8 @@ class CaseSummary:
 
 
 _SUMMARY_SQL = (
-    "SELECT c.case_no, c.item_code, c.item_name, c.state, a.name, a.id_number, a.phone, "
+    "SELECT c.case_no, c.item_code, c.item_name, c.state, c.applicant_name, a.id_number, "
+    "c.applicant_phone, "
     "c.received_on, c.holder, c.due_on, c.due_provisional, c.paused, c.notice_late, c.case_kind "
     "FROM cases c JOIN applicants a ON a.applicant_key = c.applicant_key"
 )
@@ -515,7 +522,8 @@ def get_case(conn: Connection, case_no: str, with_timeline: bool = True) -> Case
     c = conn.execute(
         "SELECT item_version, limit_days, limit_unit, applicant_key, agent, channel, "
         "received_by, return_by, deemed_accepted_on, accepted_on, accept_doc_no, clock_start, "
-        "paused_workdays, department, closed_on, outcome, outcome_detail FROM cases "
+        "paused_workdays, department, closed_on, outcome, outcome_detail, applicant_address "
+        "FROM cases "
         "WHERE case_no = ?",
         (number,),
     ).fetchone()
@@ -562,7 +570,13 @@ def get_case(conn: Connection, case_no: str, with_timeline: bool = True) -> Case
         item_version=c[0],
         limit_days=c[1],
         limit_unit=c[2],
-        applicant=applicants.Applicant(*a),
+        # Name, phone and address as this case recorded them, not the applicant's latest.
+        applicant=dataclasses.replace(
+            applicants.Applicant(*a),
+            name=summary.applicant_name,
+            phone=summary.applicant_phone,
+            address=c[17],
+        ),
         agent=json.loads(c[4]) if c[4] else None,
         channel=c[5],
         received_by=c[6],
@@ -711,7 +725,7 @@ def _text(value: str, field_name: str, label: str, max_len: int = 500) -> str:
         raise InvalidInput(field_name, f"请填写{label} / {field_name} is required")
     if len(text) > max_len:
         raise InvalidInput(field_name, f"{label}不超过 {max_len} 个字 / too long")
-    return text
+    return check_printable(text, field=field_name, label=label)
 
 
 def _ticks_body(
@@ -729,7 +743,9 @@ def _ticks_body(
                 "code": code,
                 "name": names[code],
                 "status": tick.status,
-                "note": " ".join(tick.note.split())[:200],
+                "note": check_printable(
+                    " ".join(tick.note.split())[:200], field="materials", label="材料备注"
+                ),
             }
         )
     return body
@@ -750,9 +766,11 @@ def intake(
     agent: Person | None = None,
     channel: str = "window",
     on: dt.date | None = None,
+    name_change: applicants.NameChange | None = None,
 ) -> IntakeResult:
     """Register an application (收件): the item's current version, who applies, and what was
-    handed over. Materials not ticked count as missing."""
+    handed over. Materials not ticked count as missing. An ID number recorded under another
+    name needs `name_change` (更正 or 改名 with a reason), else `NameConflict`."""
     require(desk.user.role, "case.handle")
     published = get_item(desk.conn, item_code.strip())
     if published.withdrawn:
@@ -762,6 +780,7 @@ def intake(
     agent_checked = applicants.check_person(agent, "agent", day) if agent else None
     if channel not in CHANNELS:
         raise InvalidInput("channel", f"来源“{channel}”无效 / unknown channel")
+    renamed = applicants.name_change_body(desk.conn, person, name_change)
     item = published.item
     names = {m.code: m.name for m in item.materials}
     given = {m["code"]: m for m in _ticks_body(names, ticks)}
@@ -806,6 +825,13 @@ def intake(
             },
             desk.user.username,
         )
+        if renamed is not None:
+            w.append(
+                "applicant.renamed",
+                f"case/{case_no}",
+                {"case_no": case_no, **renamed},
+                desk.user.username,
+            )
     warnings = person.warnings + (agent_checked.warnings if agent_checked else ())
     return IntakeResult(
         case_no, warnings, _complete(item_materials=item.materials, lines=materials)

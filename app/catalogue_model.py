@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from app.errors import InvalidInput
+from printing.fonts import missing_glyphs
 
 FORMAT_ID: Final = "clerkdesk-catalogue/1"
 DEMO_CATALOGUE_FILE: Final = "demo_catalogue.json"
@@ -872,6 +873,21 @@ class _Fields:
         value = self.raw.get(key, "")
         if not isinstance(value, str):
             raise self._type_fault(key, "文字", "text")
+        return self._printable(value, (*self.path, key), self.keys[key].zh)
+
+    @staticmethod
+    def _printable(value: str, path: JsonPath, label: str) -> str:
+        """Catalogue text goes on guides and slips: a character no bundled font has would
+        print as a blank, so it is refused here, named by its code point."""
+        missing = missing_glyphs(value)
+        if missing:
+            ch = next(c for c in value if c in missing)
+            code = f"U+{ord(ch):04X}"
+            raise _fault(
+                path,
+                f"“{label}”中的“{_show(ch)}”（{code}）无法打印：随附字库没有这个字",
+                f"{code} cannot be printed (no bundled font has it)",
+            )
         return value
 
     def integer(self, key: str) -> int:
@@ -911,7 +927,7 @@ class _Fields:
                     f"“{self.keys[key].zh}”第{i + 1}条必须是文字，不能是{_kind_zh(value)}",
                     f"{key} entry {i + 1} must be text, not {_kind_en(value)}",
                 )
-            out.append(value)
+            out.append(self._printable(value, (*self.path, key, i), self.keys[key].zh))
         return tuple(out)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from app import calendar as calendar_service
 from app import cases, catalogue, deadlines, settings, slips
-from app.applicants import Person
+from app.applicants import NAME_CHANGE_KINDS, NameChange, NameConflict, Person
 from app.cli_common import Secrets, add_common, emit, open_from_args, secrets_for
 from app.demo import create_demo_ledger
 from app.desk import Desk
@@ -62,7 +62,7 @@ def _ticks(args: argparse.Namespace, all_codes: list[str] | None = None) -> dict
     return ticks
 
 
-def _case_text(detail: cases.CaseDetail) -> str:
+def _case_text(detail: cases.CaseDetail, provisional_reason: str = "") -> str:
     s = detail.summary
     lines = [
         f"办件编号  {s.case_no}",
@@ -79,7 +79,7 @@ def _case_text(detail: cases.CaseDetail) -> str:
     if detail.deemed_accepted_on:
         lines.append(f"视为受理  {detail.deemed_accepted_on}（行政许可法第三十二条：逾期未告知）")
     if s.due_on:
-        mark = "（暂定：跨入未载入节假日安排的年份）" if s.due_provisional else ""
+        mark = deadlines.provisional_mark(provisional_reason) if s.due_provisional else ""
         lines.append(f"承诺办结  {s.due_on}{mark}")
     for m in detail.materials:
         note = f"：{m.note}" if m.note else ""
@@ -104,7 +104,15 @@ def cmd_case_intake(args: argparse.Namespace) -> int:
                 relationship=args.agent_relationship or "",
             )
         ticks = _ticks(args, [m.code for m in item.materials])
-        result = cases.intake(desk, args.item, applicant, ticks, agent, args.channel, args.on)
+        change = None
+        if args.name_change:
+            change = NameChange(args.name_change, args.name_change_reason or "")
+        try:
+            result = cases.intake(
+                desk, args.item, applicant, ticks, agent, args.channel, args.on, change
+            )
+        except NameConflict as err:
+            raise NameConflict(err.id_number, err.recorded, err.typed, cli_hint=True) from None
         text = f"已收件 {result.case_no}" + (
             "（材料齐全，可受理）" if result.complete else "（材料不齐，请出具一次性告知书）"
         )
@@ -169,7 +177,14 @@ def cmd_case_action(args: argparse.Namespace) -> int:
     def work(desk: Desk) -> int:
         detail = ACTIONS[args.action](args, desk)
         data = jsonable(dataclasses.replace(detail, timeline=()))
-        text = _case_text(detail)
+        reason = ""
+        if detail.summary.due_on and detail.summary.due_provisional:
+            reason = deadlines.provisional_reason(
+                calendar_service.load_calendar(desk.conn),
+                detail.clock_start or detail.summary.received_on,
+                detail.summary.due_on,
+            )
+        text = _case_text(detail, reason)
         if args.action == "show":
             data["timeline"] = [
                 {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind}
@@ -461,6 +476,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("--all-received", action="store_true", help="every material handed over")
     q.add_argument("--channel", default="window", choices=sorted(cases.CHANNELS))
     q.add_argument("--on", type=_date, help="business date for 补录 (default today)")
+    q.add_argument(
+        "--name-change",
+        choices=sorted(NAME_CHANGE_KINDS),
+        help="the ID number is recorded under another name: correction (更正, the record was "
+        "wrong) or change (改名); earlier cases keep their name",
+    )
+    q.add_argument("--name-change-reason", help="why, e.g. the document seen (with --name-change)")
     q.set_defaults(func=cmd_case_intake)
 
     q = cs.add_parser("notice", help="issue the one-time notice (一次性告知书)")

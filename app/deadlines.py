@@ -35,12 +35,28 @@ def pause_length(calendar: WorkCalendar, unit: str, started: dt.date, ended: dt.
     return calendar.workdays_in(started, last)
 
 
+#: When a stored provisional mark has no unsettled day left to name (it is recomputed as soon
+#: as a year is loaded, so this is not expected to be seen).
+PROVISIONAL_FALLBACK = "节假日安排可能调整"
+
+
+def provisional_reason(calendar: WorkCalendar, start: dt.date, due_on: dt.date) -> str:
+    """Why a due date computed from `start` is marked 暂定, in words true for its dates: the
+    one wording the CLI, the screens and the slips show."""
+    return calendar.provisional_reason(start, due_on) or PROVISIONAL_FALLBACK
+
+
+def provisional_mark(reason: str) -> str:
+    return f"（暂定：{reason}）"
+
+
 @dataclass(frozen=True)
 class DeadlineStatus:
     due_on: dt.date
     provisional: bool
     workdays_left: int  # 0 on the due day, negative when overdue
     level: WarningLevel
+    reason: str = ""  # why it is provisional (empty when it is not)
 
     @property
     def overdue(self) -> bool:
@@ -62,7 +78,8 @@ def status(
     left = calendar.workdays_between(today, due_on)
     # A due date that was settled can still be judged from a provisional today (rare).
     shaky = provisional or calendar.provisional_between(today, due_on)
-    return DeadlineStatus(due_on, shaky, left, warning_level(left, yellow_at))
+    reason = provisional_reason(calendar, today, due_on) if shaky else ""
+    return DeadlineStatus(due_on, shaky, left, warning_level(left, yellow_at), reason)
 
 
 def recompute_case(conn: Connection, calendar: WorkCalendar, case_no: str) -> None:

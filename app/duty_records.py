@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from app import staff
 from app.desk import business_date as business_date  # one definition, re-exported
 from app.errors import InvalidInput, NotFound
-from app.identity import check_name, check_phone
+from app.identity import check_name, check_phone, check_printable
 from app.projections import REGISTRY
 from db.ledger import CHINA_TZ, Event
 from db.sqlite import Connection
@@ -89,7 +89,7 @@ def text(value: str, field: str, label: str, max_len: int = 500, required: bool 
         raise InvalidInput(field, f"请填写{label} / {field} is required")
     if len(folded) > max_len:
         raise InvalidInput(field, f"{label}不超过 {max_len} 个字 / at most {max_len} characters")
-    return folded
+    return check_printable(folded, field=field, label=label)  # desk duties print slips too
 
 
 def choice(value: str, options: Mapping[str, str], field: str, label: str) -> str:

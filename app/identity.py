@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import Literal
 
 from app.errors import InvalidInput
+from printing.fonts import is_han, missing_glyphs
 
 __all__ = [
     "IdCheck",
@@ -486,12 +487,29 @@ MAX_NAME_LENGTH = 100
 # Middle-dot look-alikes used in transliterated names (买买提·艾力): katakana, half-width
 # katakana, bullet, hyphenation point, dot operator, bullet operator, ideographic full stop.
 _MIDDLE_DOTS = "・･•‧⋅∙·"
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af]")
 _PUNCTUATION_ALLOWED = set(" ·-'.,")
 
 
 def _is_cjk(ch: str) -> bool:
     return bool(_CJK.fullmatch(ch))
+
+
+def check_printable(text: str, *, field: str, label: str = "") -> str:
+    """Refuse a character no bundled font can print (or show): a slip would carry a blank
+    where a name's character should be. The message names the character and its code point,
+    so the clerk can check it against the ID card. Returns `text` unchanged."""
+    missing = missing_glyphs(text)
+    if missing:
+        ch = next(c for c in text if c in missing)  # the first one, as typed
+        code = f"U+{ord(ch):04X}"
+        where = f"{label}中的" if label else ""
+        raise InvalidInput(
+            field,
+            f"{where}“{ch}”（{code}）无法打印：随附字库没有这个字，请核对证件上的写法 / "
+            f"{field}: {code} cannot be printed (no bundled font has it)",
+        )
+    return text
 
 
 def check_name(raw: str, *, field: str = "name", max_length: int = MAX_NAME_LENGTH) -> str:
@@ -530,11 +548,16 @@ def check_name(raw: str, *, field: str = "name", max_length: int = MAX_NAME_LENG
         raise InvalidInput(
             field, f"姓名过长（最多{max_length}个字符） / name longer than {max_length}"
         )
-    if text.isdigit() or not any(unicodedata.category(ch).startswith("L") for ch in text):
+    if text.isdigit() or not any(
+        unicodedata.category(ch).startswith("L") or is_han(ch) for ch in text
+    ):
         raise InvalidInput(field, "姓名必须包含文字，不能只有数字或符号 / name needs letters")
     for ch in text:
         category = unicodedata.category(ch)
+        # Ideographs by block too: this Python's Unicode tables may predate Extension H.
         if category[0] in "LM" or category in ("Nd", "Nl") or ch in _PUNCTUATION_ALLOWED:
+            continue
+        if is_han(ch):
             continue
         shown = ch if ch.isprintable() else f"U+{ord(ch):04X}"
         raise InvalidInput(
@@ -542,4 +565,4 @@ def check_name(raw: str, *, field: str = "name", max_length: int = MAX_NAME_LENG
         )
     if text[0] in "·-'.," or text[-1] in "·-',":
         raise InvalidInput(field, "姓名不能以符号开头或结尾 / name starts or ends with a symbol")
-    return text
+    return check_printable(text, field=field, label="姓名")

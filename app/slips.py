@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from app import cases, complaints, consultations, ratings, reports, settings, staff
+from app import cases, complaints, consultations, deadlines, ratings, reports, settings, staff
+from app.calendar import load_calendar
 from app.catalogue import get_item
 from app.catalogue_model import ServiceItem
 from app.errors import RuleRefused
@@ -100,10 +101,15 @@ def _first_event(detail: cases.CaseDetail, kind: str, last: bool = False) -> dt.
     return _at((found[-1] if last else found[0]).at)
 
 
-def _deadline(detail: cases.CaseDetail) -> p.Deadline:
+def _deadline(desk: Desk, detail: cases.CaseDetail) -> p.Deadline:
     limit = p.TimeLimit(detail.limit_days, _UNIT_LABEL[detail.limit_unit])
-    due = detail.summary.due_on or detail.clock_start or detail.summary.received_on
-    return p.Deadline(due=due, limit=limit, provisional=detail.summary.due_provisional)
+    start = detail.clock_start or detail.summary.received_on
+    due = detail.summary.due_on or start
+    provisional = detail.summary.due_provisional
+    reason = (
+        deadlines.provisional_reason(load_calendar(desk.conn), start, due) if provisional else ""
+    )
+    return p.Deadline(due=due, limit=limit, provisional=provisional, provisional_reason=reason)
 
 
 def receipt_data(desk: Desk, case_no: str) -> p.ReceiptData:
@@ -129,7 +135,7 @@ def receipt_data(desk: Desk, case_no: str) -> p.ReceiptData:
         item=_item(detail, item),
         applicant=_applicant(detail),
         accepted_at=_at(accepted.at),
-        deadline=_deadline(detail),
+        deadline=_deadline(desk, detail),
         clerk=_clerk(desk, accepted.actor),
         materials=received,
         agent=_agent(detail),
@@ -213,7 +219,7 @@ def completion_data(desk: Desk, case_no: str) -> p.CompletionData:
         accepted_at=_first_event(detail, "case.accepted"),
         # The business date (it may be a backfilled one) at the time the event was written.
         completed_at=dt.datetime.combine(detail.closed_on or desk.today(), _at(event.at).timetz()),
-        deadline=_deadline(detail),
+        deadline=_deadline(desk, detail),
         approved=approved,
         result=result,
         delivery=cases.DELIVERY.get(str(d.get("delivery")), "窗口领取"),

@@ -27,7 +27,8 @@ class AwaitingCorrection:
 def awaiting_correction(conn: Connection) -> list[AwaitingCorrection]:
     """Every case in 待补正, the earliest return-by date first."""
     rows = conn.execute(
-        "SELECT c.case_no, c.item_name, a.name, a.id_number, c.return_by, c.notice_count "
+        "SELECT c.case_no, c.item_name, c.applicant_name, a.id_number, c.return_by, "
+        "c.notice_count "
         "FROM cases c JOIN applicants a ON a.applicant_key = c.applicant_key "
         "WHERE c.state = 'awaiting_correction' "
         "ORDER BY c.return_by IS NULL, c.return_by, c.case_no"
@@ -54,6 +55,7 @@ class CaseView:
     actions: tuple[str, ...]
     staff_names: Mapping[str, str] = field(default_factory=dict)  # user name → 姓名
     cover: away.CoveredCase | None = None  # its holder is away: the backup looks after it
+    due_reason: str = ""  # why the committed date is 暂定, when it is
 
     def who(self, username: str) -> str:
         return self.staff_names.get(username, username)
@@ -63,17 +65,22 @@ def case_view(conn: Connection, case_no: str, today: dt.date) -> CaseView:
     detail = cases.get_case(conn, case_no)
     status = None
     summary = detail.summary
+    calendar = load_calendar(conn)
     if summary.due_on is not None and summary.state in deadlines.CLOCK_RUNNING_STATES:
         status = deadlines.status(
-            load_calendar(conn),
+            calendar,
             summary.due_on,
             today,
             int(settings.get(conn, "yellow_at_workdays")),
             summary.due_provisional,
         )
+    reason = ""
+    if summary.due_on is not None and summary.due_provisional:
+        start = detail.clock_start or summary.received_on
+        reason = deadlines.provisional_reason(calendar, start, summary.due_on)
     names = {m.username: m.display_name for m in staff.list_staff(conn)}
     cover = away.case_cover(conn, detail.case_no)
-    return CaseView(detail, status, tuple(cases.allowed_actions(detail)), names, cover)
+    return CaseView(detail, status, tuple(cases.allowed_actions(detail)), names, cover, reason)
 
 
 # -- the board's desk duties: today's appointments, the window and its away note ---------------

@@ -329,16 +329,33 @@ class WorkCalendar:
 
     def _span_provisional(self, after: int, through: int) -> bool:
         """Whether any day with ordinal in (after, through] is not settled."""
+        return self._span_reason(after, through) is not None
+
+    def _span_reason(self, after: int, through: int) -> str | None:
+        """Why a day with ordinal in (after, through] is not settled, in the desk's words; None
+        when every one is. Two reasons, each true only for its dates: a year with no schedule
+        loaded (counted on weekends only), or a December whose next year's notice — which can
+        move late-December days — is not loaded yet."""
         if through <= after:
-            return False
+            return None
         first = dt.date.fromordinal(after + 1)
         last = dt.date.fromordinal(through)
-        for year in range(first.year, last.year + 1):
-            if year not in self._years:
-                return True
-            if year + 1 not in self._years and last >= dt.date(year, 12, 1):
-                return True  # the span reaches this year's December (first <= Dec 31 holds)
-        return False
+        unloaded = [y for y in range(first.year, last.year + 1) if y not in self._years]
+        if unloaded:
+            years = "、".join(str(y) for y in unloaded)
+            return f"{years}年节假日安排尚未载入，只按周末计算"
+        # Every year in the span is loaded, so only the last year's December can be unsettled
+        # (an earlier year's next year is in the span, hence loaded).
+        if last.year + 1 not in self._years and last >= dt.date(last.year, 12, 1):
+            return f"年末日期可能因{last.year + 1}年节假日安排调整"
+        return None
+
+    def provisional_reason(self, a: dt.date, b: dt.date) -> str | None:
+        """Why `workdays_between(a, b)` — or a due date computed over (a, b] — may change, in
+        words true for those dates (the text after 暂定 on the CLI, the screens and the slips);
+        None when settled."""
+        lo, hi = sorted((a.toordinal(), b.toordinal()))
+        return self._span_reason(lo, hi)
 
     def add_workdays(self, start: dt.date, n: int) -> Due:
         """The n-th working day after `start` (start itself not counted, 民法典 §201).

@@ -5,6 +5,8 @@ page through Qt to a printer costs beyond rendering it.
   fields) against a one-page ReportLab document with the same registered font and a few
   lines of Chinese text. Fonts are registered before timing: that cost (≈0.1 s) is paid once
   per process.
+- rare-character receipt: the same receipt for an applicant whose name and address need the
+  fallback faces (Extensions A, B, G), against the common-character one.
 - QPrinter page: printing a one-page PDF to a PDF-file QPrinter (QtPdf render at 300 dpi on
   white + painting + the printer's own output) against only rendering that page to a
   white image at 300 dpi.
@@ -59,6 +61,25 @@ def _pdf_generation() -> Ratio:
     )
 
 
+def _rare_name() -> Ratio:
+    """A receipt whose applicant's name and address need the fallback faces (生僻字: three
+    faces embedded instead of one) against the same receipt in the primary face only."""
+    from printing import samples
+    from printing.forms import receipt_pdf
+
+    plain, rare = samples.receipt(), samples.receipt(rare_name=True)
+    receipt_pdf(plain), receipt_pdf(rare)  # warm caches, register the fallback faces
+    ours = best_of(lambda: receipt_pdf(rare), repeat=15)
+    baseline = best_of(lambda: receipt_pdf(plain), repeat=15)
+    return Ratio(
+        "receipt PDF (A4), rare-character name",
+        ours * 1000,
+        baseline * 1000,
+        "ms",
+        "the same receipt, common characters",
+    )
+
+
 def _qt_print() -> Ratio:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
@@ -97,7 +118,7 @@ def _qt_print() -> Ratio:
 
 
 def run() -> list[Ratio]:
-    return [_pdf_generation(), _qt_print()]
+    return [_pdf_generation(), _rare_name(), _qt_print()]
 
 
 if __name__ == "__main__":

@@ -122,12 +122,14 @@ class TimeLimit:
 
 @dataclass(frozen=True)
 class Deadline:
-    """The committed completion date. `provisional` is True when the date crosses into a
-    year whose holiday schedule is not loaded yet: the form then says so."""
+    """The committed completion date. `provisional` is True when the date depends on a
+    holiday schedule not loaded yet: the form then says so, in the words of
+    `provisional_reason` when given (why, true for this date)."""
 
     due: date
     limit: TimeLimit
     provisional: bool = False
+    provisional_reason: str = ""
 
 
 @dataclass(frozen=True)

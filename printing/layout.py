@@ -38,7 +38,7 @@ from reportlab.platypus import paragraph as rl_paragraph
 from printing.barcodes import code128_flowable, qr_flowable
 from printing.data import Deadline, Person, TimeLimit
 from printing.errors import PrintingError
-from printing.fonts import register_fonts
+from printing.fonts import PRIMARY, font_runs, register_fonts, string_width
 from printing.masking import mask_id_number, mask_phone
 
 Layout = Literal["a4", "receipt80"]
@@ -199,8 +199,38 @@ def pm(markup: str, style: ParagraphStyle) -> Paragraph:
 
 def esc(text: str) -> str:
     """Escape text for Paragraph markup. Line breaks stay; an ideographic space (the blanks
-    in 年　月　日) becomes non-breaking spaces, which Paragraph would otherwise collapse."""
+    in 年　月　日) becomes non-breaking spaces, which Paragraph would otherwise collapse. A
+    character the primary face lacks (a rare name character, 生僻字) is set in the fallback
+    face that has it (`fonts.font_runs`)."""
+    return "".join(
+        _esc_run(run) if name == PRIMARY.name else f'<font face="{name}">{_esc_run(run)}</font>'
+        for name, run in font_runs(text)
+    )
+
+
+def _esc_run(text: str) -> str:
     return escape(text).replace("\n", "<br/>").replace("\u3000", "\xa0" * 4)
+
+
+def draw_text(
+    canv: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    *,
+    mode: Literal[0, 1, 2, 3, 4, 5, 6, 7] | None = None,
+) -> float:
+    """Draw one line at (x, y), each run in the face that has its characters (the canvas
+    counterpart of `esc`); `mode` is a PDF text render mode. Returns the width drawn."""
+    obj = canv.beginText(x, y)
+    if mode is not None:
+        obj.setTextRenderMode(mode)
+    for name, run in font_runs(text):
+        obj.setFont(name, size)
+        obj.textOut(run)
+    canv.drawText(obj)
+    return string_width(text, size)
 
 
 def u(text: str) -> str:
@@ -225,11 +255,21 @@ def fmt_deadline(deadline: Deadline) -> str:
     return text + PROVISIONAL if deadline.provisional else text
 
 
+def provisional_note(deadline: Deadline) -> str:
+    """Why the date is provisional: the app's words for this date when it gave them."""
+    if not deadline.provisional_reason:
+        return PROVISIONAL_NOTE
+    return f"{deadline.provisional_reason.rstrip('。')}，如有调整以本中心通知为准。"
+
+
 def deadline_cell(deadline: Deadline, styles: Styles) -> Flowable | list[Flowable]:
     """The committed date for a table cell; a provisional one carries its explanation."""
     if not deadline.provisional:
         return p(fmt_deadline(deadline), styles.cell)
-    return [p(fmt_deadline(deadline), styles.cell), p("注：" + PROVISIONAL_NOTE, styles.small)]
+    return [
+        p(fmt_deadline(deadline), styles.cell),
+        p("注：" + provisional_note(deadline), styles.small),
+    ]
 
 
 #: The ID type a form need not name: a bare 18-character number is a resident ID card.
@@ -272,25 +312,21 @@ class BoldLine(Flowable):
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self._avail = avail_width
-        natural = pdfmetrics.stringWidth(self.text, register_fonts(), self.size)
+        natural = string_width(self.text, self.size)
         self._fit_size = self.size if natural <= avail_width else self.size * avail_width / natural
         return avail_width, self._fit_size * 1.35
 
     def draw(self) -> None:
         canv = self.canv
-        font = register_fonts()
         size = self._fit_size
-        width = canv.stringWidth(self.text, font, size)
+        width = string_width(self.text, size)
         x = {TA_CENTER: (self._avail - width) / 2, TA_RIGHT: self._avail - width}.get(
             self.align, 0.0
         )
         canv.saveState()
         canv.setLineWidth(size * 0.035)
-        text = canv.beginText(x, size * 0.3)
-        text.setFont(font, size)
-        text.setTextRenderMode(2)  # fill, then stroke: a faux bold that prints evenly
-        text.textOut(self.text)
-        canv.drawText(text)
+        # Fill, then stroke: a faux bold that prints evenly.
+        draw_text(canv, x, size * 0.3, self.text, size, mode=2)
         canv.restoreState()
 
 
@@ -642,7 +678,7 @@ def _canvas_maker(footer: Footer | None, margin_x: float) -> Callable[..., Canva
             self.setFillColor(GREY)
             y = FOOTER_Y
             if footer.left:
-                self.drawString(margin_x, y, footer.left)
+                draw_text(self, margin_x, y, footer.left, 8.5)
             if footer.page_numbers:
                 self.drawRightString(
                     width - margin_x, y, f"第 {self.getPageNumber()} 页  共 {total} 页"

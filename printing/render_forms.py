@@ -22,6 +22,7 @@ DPI = 150
 SAMPLES: tuple[tuple[str, str, Callable[[], object], tuple[Layout, ...] | None], ...] = (
     ("receipt", "receipt", samples.receipt, None),
     ("receipt-provisional", "receipt", lambda: samples.receipt(provisional=True), ("a4",)),
+    ("receipt-rare-name", "receipt", lambda: samples.receipt(rare_name=True), None),
     ("notice", "notice", samples.notice, None),
     ("notice-40-materials", "notice", lambda: samples.notice(missing_count=40), ("a4",)),
     ("rejection", "rejection", samples.rejection, None),

@@ -82,9 +82,21 @@ CASE_NUMBER = "510421100202611160007"
 NOTICE_CASE_NUMBER = "510421100202611160003"
 
 
-def receipt(*, provisional: bool = False) -> ReceiptData:
+def rare_applicant() -> Person:
+    """An applicant whose name and address hold characters outside the common set (生僻字):
+    䶮 (U+4DAE, Extension A), 𠮷 (U+20BB7, Extension B) and 𰻞 (U+30EDE, Extension G)."""
+    return Person(
+        name="王䶮𠮷",
+        id_number="510421196607083326",
+        phone="13881234567",
+        address="米易县攀莲镇𰻞𰻞面馆旁新河村3组47号",
+    )
+
+
+def receipt(*, provisional: bool = False, rare_name: bool = False) -> ReceiptData:
     """A 低保 application accepted at 10:32. `provisional=True` moves it to 14 December, so
-    the committed date falls in 2027, whose holiday schedule is not published yet."""
+    the committed date falls in 2027, whose holiday schedule is not published yet;
+    `rare_name=True` is the same receipt for `rare_applicant()`."""
     accepted = datetime(2026, 12, 14, 10, 32) if provisional else datetime(2026, 11, 16, 10, 32)
     due = date(2027, 1, 4) if provisional else date(2026, 12, 7)
     return ReceiptData(
@@ -92,10 +104,15 @@ def receipt(*, provisional: bool = False) -> ReceiptData:
         doc_number="攀莲便民受〔2026〕0007号",
         case_number="510421100202612140021" if provisional else CASE_NUMBER,
         item=dibao_item(),
-        applicant=applicant(),
+        applicant=rare_applicant() if rare_name else applicant(),
         agent=agent(),
         accepted_at=accepted,
-        deadline=Deadline(due=due, limit=TimeLimit(15, "工作日"), provisional=provisional),
+        deadline=Deadline(
+            due=due,
+            limit=TimeLimit(15, "工作日"),
+            provisional=provisional,
+            provisional_reason="2027年节假日安排尚未载入，只按周末计算" if provisional else "",
+        ),
         clerk=clerk(),
         materials=(
             ReceivedMaterial("最低生活保障申请书（含家庭经济状况核对授权书）", "原件", 1),

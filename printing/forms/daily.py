@@ -14,12 +14,11 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from printing.barcodes import with_our_font
 from printing.data import BarChartData, DailyReportData, ReportTable
-from printing.fonts import register_fonts
+from printing.fonts import register_fonts, string_width
 from printing.layout import (
     A4_WIDTH,
     Footer,
@@ -123,7 +122,7 @@ def _metrics(data: DailyReportData) -> Table:
 
 
 def _fits(text: str, style: ParagraphStyle, width: float) -> bool:
-    return pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width
+    return string_width(text, style.fontSize) <= width
 
 
 @functools.cache

@@ -16,11 +16,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app import calendar, cases, catalogue
+from app import calendar, cases, catalogue, slips, views
 from app import settings as desk_settings
 from app.desk import Desk, set_up, verify_desk
 from app.errors import InvalidInput
 from db.ledger import CHINA_TZ
+from printing.forms import receipt_pdf
 from tests.app.case_helpers import (
     DBSQ,
     GLJT,
@@ -40,6 +41,7 @@ from tests.app.case_helpers import (
     schedule_2027,
 )
 from tests.conftest import PASSPHRASE, FakeClock
+from tests.printing.pdfcheck import flat_text
 
 
 @pytest.fixture(autouse=True)
@@ -281,12 +283,23 @@ def test_a_deadline_in_an_unloaded_year_is_provisional_until_the_year_is_importe
     assert status is not None
     assert status.provisional
     assert "暂定" in status.label
+    assert status.reason == "2027年节假日安排尚未载入，只按周末计算"
+    # The receipt says why, in the same words.
+    receipt = slips.receipt_data(desk, no)
+    assert receipt.deadline.provisional_reason == "2027年节假日安排尚未载入，只按周末计算"
     # An ordinary 2026 case next to it is not provisional.
     firm = accepted_on(desk, clock, YHSP, "2026-12-15", n=1)  # 1 natural day → Wed 12-16
     firm_status = light(desk, firm).deadline
     assert firm_status is not None
-    # December days are only settled once next year's notice is known (it may move them).
+    # December days are only settled once next year's notice is known (it may move them);
+    # the words say so, and not that the date crosses into another year.
     assert firm_status.provisional
+    assert firm_status.reason == "年末日期可能因2027年节假日安排调整"
+    view = views.case_view(desk.conn, firm, desk.today())
+    assert view.due_reason == "年末日期可能因2027年节假日安排调整"
+    firm_receipt = flat_text(receipt_pdf(slips.receipt_data(desk, firm)))
+    assert "年末日期可能因2027年节假日安排调整，如有调整以本中心通知为准。" in firm_receipt
+    assert "跨入" not in firm_receipt
 
     years = calendar.import_file(desk, schedule_2027())
     assert years == [2027]

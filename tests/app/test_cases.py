@@ -39,6 +39,7 @@ from tests.app.case_helpers import (
     day,
     demo_desk,
     event_count,
+    mobile,
     new_case,
     person,
     resident_id,
@@ -773,12 +774,15 @@ def test_a_returning_applicant_is_found_by_id_number_with_history(
     desk = demo_desk(make_desk)
     first = new_case(desk, LSJZ, n=5)
     at(clock, "2026-04-08")
-    moved = Person("李秀英", "resident_id", resident_id(5), "0812-8123456", "米易县丙谷镇")
+    moved = Person("欧阳春花", "resident_id", resident_id(5), "0812-8123456", "米易县丙谷镇")
     second = cases.intake(desk, DBSQ, moved, all_received(desk, DBSQ)).case_no
     found = applicants.find_by_id_number(desk.conn, f" {resident_id(5).lower()} ")
     assert len(found) == 1
     who = found[0]
-    assert (who.name, who.phone, who.address) == ("李秀英", "0812-8123456", "米易县丙谷镇")
+    assert (who.name, who.phone, who.address) == ("欧阳春花", "0812-8123456", "米易县丙谷镇")
+    # The earlier case keeps the phone and address its receipt printed.
+    earlier = cases.get_case(desk.conn, first).applicant
+    assert (earlier.phone, earlier.address) == (mobile(5), "米易县攀莲镇")
     assert who.id_type_label == "居民身份证"
     history = cases.applicant_history(desk.conn, who.key)
     assert [c.case_no for c in history] == [second, first]

@@ -255,6 +255,17 @@ BAD_DOCUMENTS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         "items[0].fee_basis",
     ),
     ("no legal basis", setter((*I0, "legal_basis"), []), "items[0].legal_basis"),
+    # A character no bundled font has would print as a blank on the guide and the slips.
+    (
+        "unprintable material name",
+        setter((*M, 0, "name"), "申请书\U00030041"),
+        "items[0].materials[0].name",
+    ),
+    (
+        "unprintable legal basis",
+        setter((*I0, "legal_basis"), ["《\U00031353法》"]),
+        "items[0].legal_basis[0]",
+    ),
     ("legal basis text", setter((*I0, "legal_basis"), "《法》"), "items[0].legal_basis"),
     ("legal basis number", setter((*I0, "legal_basis"), [1]), "items[0].legal_basis[0]"),
     (
@@ -788,3 +799,14 @@ def test_search_keys() -> None:
 def test_exact_initials_beat_longer_ones() -> None:
     # "db" is exactly 低保's initials, and only a prefix of 大病救助 (医疗救助's keyword).
     assert names(INDEX.search("db"))[:2] == ["最低生活保障", "医疗救助"]
+
+
+def test_an_unprintable_character_is_named_by_its_code_point() -> None:
+    doc = base_doc()
+    setter((*M, 0, "name"), "申请书\U00030041")(doc)
+    with pytest.raises(CatalogueInvalid) as caught:
+        parse_catalogue(doc_text(doc))
+    assert "（U+30041）无法打印" in caught.value.message
+    # Rare characters the bundled fonts have are kept (a village name with 䶮).
+    setter((*M, 0, "name"), "䶮村申请书")(doc)
+    assert parse_catalogue(doc_text(doc)).items[0].materials[0].name == "䶮村申请书"

@@ -237,3 +237,55 @@ def test_demo_ledger(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-
         capsys, monkeypatch, "verify", "--ledger", str(path), "--user", "zhaomin"
     )
     assert code == 0
+
+
+def test_intake_under_another_name_is_refused_until_confirmed(
+    desk_path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    def intake(name: str, *extra: str):  # type: ignore[no-untyped-def]
+        return run(
+            capsys, monkeypatch, desk_path, "case", "intake", "--item", MINIMUM_ITEM,
+            "--name", name, "--id-number", "11010519491231002X", "--phone", "13800138000",
+            "--all-received", "--json", *extra,
+        )  # fmt: skip
+
+    code, out, _ = intake("张秀英")
+    assert code == 0
+    first = json.loads(out)["case_no"]
+    code, out, err = intake("张秀")
+    assert code == 4 and out == ""
+    line = err.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert "“张秀英”" in line and "“张秀”" in line
+    assert "--name-change correction" in line and "--name-change-reason" in line
+    code, _, err = intake("张秀", "--name-change", "correction")
+    assert code == 2 and "理由" in err
+    code, out, err = intake(
+        "张秀", "--name-change", "correction", "--name-change-reason", "身份证原件核对，原登记错字"
+    )
+    assert code == 0, err
+    second = json.loads(out)["case_no"]
+    code, out, _ = run(capsys, monkeypatch, desk_path, "case", "show", first)
+    assert code == 0 and "张秀英" in out
+    code, out, _ = run(capsys, monkeypatch, desk_path, "case", "show", second)
+    assert "张秀 " in out and "applicant.renamed" in out
+
+
+def test_case_show_says_why_a_december_deadline_is_provisional(
+    make_desk, clock, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app import cases, catalogue
+    from tests.app.case_helpers import all_received, at, person
+
+    desk, _ = make_desk()
+    catalogue.install_demo(desk)
+    at(clock, "2026-12-01")
+    no = cases.intake(desk, MINIMUM_ITEM, person(1), all_received(desk, MINIMUM_ITEM)).case_no
+    cases.accept(desk, no)  # 10 working days: 2026-12-15, still in 2026
+    path = desk.path
+    desk.close()
+    monkeypatch.setenv("CLERKDESK_PASSPHRASE", PASSPHRASE)
+    code, out, err = run(capsys, monkeypatch, path, "case", "show", no)
+    assert code == 0, err
+    assert "2026-12-15（暂定：年末日期可能因2027年节假日安排调整）" in out
+    assert "跨入" not in out

@@ -17,9 +17,11 @@ from app.identity import (
     check_id,
     check_name,
     check_phone,
+    check_printable,
     resident_id_check_char,
     uscc_check_char,
 )
+from tests.han_strategies import han
 
 D = dt.date
 TODAY = D(2026, 11, 29)
@@ -494,3 +496,27 @@ def test_name_length_is_configurable() -> None:
     assert check_name("张" * 20, max_length=20) == "张" * 20
     with pytest.raises(InvalidInput):
         check_name("张" * 21, max_length=20)
+
+
+# -- 生僻字: what the bundled fonts print is accepted; what none has is refused, named
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=han, min_size=1, max_size=6))
+def test_a_name_of_rare_characters_from_any_block_is_kept_as_typed(name: str) -> None:
+    assert check_name(name) == name
+
+
+@pytest.mark.parametrize("raw", ["王\U00030041", "\U00031353明"])
+def test_a_character_no_bundled_font_has_is_refused_with_its_code_point(raw: str) -> None:
+    ch = next(c for c in raw if ord(c) > 0x30000)
+    with pytest.raises(InvalidInput) as info:
+        check_name(raw, field="applicant.name")
+    assert info.value.field == "applicant.name"
+    assert f"姓名中的“{ch}”（U+{ord(ch):04X}）无法打印" in str(info.value)
+
+
+def test_check_printable_returns_printable_text_and_refuses_the_rest() -> None:
+    assert check_printable("米易县𰻞𰻞面馆旁", field="x") == "米易县𰻞𰻞面馆旁"
+    with pytest.raises(InvalidInput, match=r"地址中的“\U00030041”（U\+30041）无法打印"):
+        check_printable("新河村\U00030041组", field="applicant.address", label="地址")

@@ -192,6 +192,23 @@ def test_december_waits_for_the_next_years_notice() -> None:
     assert CAL.add_natural_days(D(2026, 11, 20), 30) == Due(D(2026, 12, 21), True)
 
 
+def test_the_provisional_reason_is_true_for_the_dates() -> None:
+    # A December date in a loaded year: only next year's notice can move it.
+    assert CAL.provisional_reason(D(2026, 11, 27), D(2026, 12, 4)) == (
+        "年末日期可能因2027年节假日安排调整"
+    )
+    # Into a year not loaded: counted on weekends only (the year is named).
+    assert CAL.provisional_reason(D(2026, 12, 21), D(2027, 1, 4)) == (
+        "2027年节假日安排尚未载入，只按周末计算"
+    )
+    assert WorkCalendar({}).provisional_reason(D(2030, 12, 30), D(2031, 1, 2)) == (
+        "2030、2031年节假日安排尚未载入，只按周末计算"
+    )
+    # Settled: no reason; the order of the two dates does not matter.
+    assert CAL.provisional_reason(D(2026, 11, 2), D(2026, 11, 30)) is None
+    assert CAL27.provisional_reason(D(2026, 12, 4), D(2026, 11, 27)) is None
+
+
 def test_unknown_years_use_monday_to_friday() -> None:
     cal = WorkCalendar({})
     assert [cal.is_workday(D(2031, 1, d)) for d in range(6, 13)] == [True] * 5 + [False] * 2
@@ -312,6 +329,17 @@ def _naive_add(cal: WorkCalendar, start: dt.date, n: int) -> Due:
         examined.append(d)
         seen += cal.is_workday(d)
     return Due(d, any(not cal.is_settled(x) for x in examined))
+
+
+@PROPS
+@given(calendars, dates, dates)
+def test_there_is_a_reason_exactly_when_the_span_is_provisional(
+    cal: WorkCalendar, a: dt.date, b: dt.date
+) -> None:
+    reason = cal.provisional_reason(a, b)
+    assert (reason is not None) == cal.provisional_between(a, b)
+    if reason is not None and "年末" in reason:
+        assert max(a, b).month == 12  # never said of a date outside December
 
 
 @PROPS

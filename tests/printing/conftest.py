@@ -13,6 +13,7 @@ from printing.forms import FORMS
 SAMPLES: dict[str, tuple[str, Callable[[], object]]] = {
     "receipt": ("receipt", samples.receipt),
     "receipt-provisional": ("receipt", lambda: samples.receipt(provisional=True)),
+    "receipt-rare-name": ("receipt", lambda: samples.receipt(rare_name=True)),
     "notice": ("notice", samples.notice),
     "rejection": ("rejection", samples.rejection),
     "completion": ("completion", samples.completion),

@@ -11,6 +11,7 @@ from typing import Any
 import pypdf
 import pypdfium2 as pdfium
 import zxingcpp
+from fontTools.ttLib import TTFont
 
 MM = 72 / 25.4
 
@@ -51,6 +52,33 @@ def fonts(pdf: bytes) -> list[dict[str, Any]]:
     for page in reader(pdf).pages:
         walk(page.get("/Resources"))
     return list(found.values())
+
+
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]+)>")
+
+
+def glyphs_drawn(pdf: bytes) -> dict[str, bool]:
+    """Every character an embedded font maps (its ToUnicode CMap) → whether the glyph the
+    PDF draws for it has an outline. False means it prints as .notdef or as nothing: the
+    blank where a rare name character should be."""
+    drawn: dict[str, bool] = {}
+    for font in fonts(pdf):
+        program = font["/FontDescriptor"].get_object()["/FontFile2"].get_data()
+        face = TTFont(io.BytesIO(program))
+        cmap = face["cmap"].tables[0].cmap
+        glyf = face["glyf"]
+        to_unicode = font["/ToUnicode"].get_object().get_data()
+        chars = to_unicode[to_unicode.index(b"beginbfchar") :]
+        for code_hex, text_hex in _BFCHAR.findall(chars):
+            text = bytes.fromhex(text_hex.decode()).decode("utf-16-be")
+            # Unused codes map to U+0000 (ReportLab also maps one to DEL); isprintable() would
+            # also skip Extension H, which this Python's Unicode tables predate.
+            if not text.strip() or any(ord(c) < 0x20 or c == "\x7f" for c in text):
+                continue
+            glyph = cmap.get(int(code_hex, 16))
+            ok = glyph not in (None, ".notdef") and glyf[glyph].numberOfContours != 0
+            drawn[text] = drawn.get(text, True) and ok
+    return drawn
 
 
 @dataclass(frozen=True)

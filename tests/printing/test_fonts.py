@@ -13,12 +13,22 @@ import pytest
 
 import printing
 from printing import samples
-from printing.fonts import FONT_DIR, FONT_PATH, missing_glyphs, register_fonts
+from printing.fonts import (
+    FACES,
+    FONT_DIR,
+    FONT_PATH,
+    font_runs,
+    missing_glyphs,
+    register_fonts,
+)
 
 from .conftest import ALL_RENDERS
 from .pdfcheck import fonts
 
 PRINTING = Path(printing.__file__).parent
+# The bundled faces' PostScript names, as they appear between a subset's "ABCDEF+" tag and
+# its "-n" number.
+BUNDLED_BASE_FONTS = {"WenQuanYiMicroHei", "HanaMinA", "HanaMinB", "BabelStoneHan"}
 # Modules whose strings end up on paper (qt_print's strings are Qt window titles and
 # error messages; render_forms talks to a terminal).
 PRINTED_MODULES = sorted(
@@ -83,6 +93,12 @@ def test_font_and_licence_are_shipped() -> None:
     copyright_text = (FONT_DIR / "wqy-microhei-COPYRIGHT.txt").read_text(encoding="utf-8")
     assert "Apache-2.0" in copyright_text and "Font exception" in copyright_text
     assert "Apache License" in (FONT_DIR / "LICENSE-Apache-2.0.txt").read_text(encoding="utf-8")
+    hanazono = (FONT_DIR / "hanazono-COPYRIGHT.txt").read_text(encoding="utf-8")
+    assert "Hanazono Font License" in hanazono and "SIL OPEN FONT LICENSE" in hanazono
+    babelstone = (FONT_DIR / "babelstone-han-COPYRIGHT.txt").read_text(encoding="utf-8")
+    assert "ARPHIC PUBLIC LICENSE" in babelstone and "CC-BY-SA-4.0" in babelstone
+    for face in FACES:
+        assert face.path.is_file() and face.path.stat().st_size > 4_000_000, face.file
 
 
 def test_registration_happens_once() -> None:
@@ -110,10 +126,22 @@ def test_digits_latin_and_form_punctuation_have_glyphs() -> None:
     assert missing_glyphs(text) == set()
 
 
-def test_missing_glyphs_reports_what_the_font_lacks() -> None:
-    # The check must be able to fail: ☑ and a CJK Extension B character are not in it.
-    assert missing_glyphs("申请☑𠮷") == {"☑", "𠮷"}
+def test_missing_glyphs_reports_what_no_bundled_face_has() -> None:
+    # The check must be able to fail: U+30041 (Extension G) is in none of the faces, while
+    # Extension A and B characters the primary face lacks are found in a fallback.
+    assert missing_glyphs("申请\U00030041王䶮李𠮷") == {"\U00030041"}
     assert missing_glyphs("行\n") == set()
+
+
+def test_each_character_is_set_in_the_first_face_that_has_it() -> None:
+    assert font_runs("王䶮𠮷a𰻞") == [
+        ("WQYMicroHei", "王"),
+        ("HanaMinA", "䶮𠮷"),
+        ("WQYMicroHei", "a"),
+        ("BabelStoneHan", "𰻞"),
+    ]
+    assert font_runs("受理通知书 2026") == [("WQYMicroHei", "受理通知书 2026")]
+    assert font_runs("") == []
 
 
 @pytest.mark.parametrize(("sample_id", "layout"), ALL_RENDERS)
@@ -124,7 +152,7 @@ def test_only_our_font_is_used_and_it_is_embedded_as_a_subset(
     assert used, "no fonts in the PDF"
     for font in used:
         base = str(font["/BaseFont"])
-        assert "WenQuanYiMicroHei" in base, f"unexpected font {base}"
+        assert base[8:].rsplit("-", 1)[0] in BUNDLED_BASE_FONTS, f"unexpected font {base}"
         assert base[7] == "+" and base[1:7].isupper(), f"not a subset: {base}"
         descriptor = font["/FontDescriptor"].get_object()
         assert "/FontFile2" in descriptor, f"{base} is not embedded"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from printing import samples
 from printing.data import NOTICE_LEGAL_BASIS
+from printing.forms import render_form
 from printing.forms.notice import ONE_TIME_STATEMENT
 from printing.layout import PROVISIONAL, PROVISIONAL_NOTE, SEAL_TEXT
 
@@ -74,7 +77,17 @@ def test_receipt_holds_every_required_field(rendered: dict, layout: str) -> None
 
 def test_provisional_deadline_is_marked(rendered: dict) -> None:
     pdf = rendered[("receipt-provisional", "a4")]
-    assert_contains(pdf, f"2027年1月4日（15个工作日）{PROVISIONAL}", PROVISIONAL_NOTE)
+    assert_contains(
+        pdf,
+        f"2027年1月4日（15个工作日）{PROVISIONAL}",
+        "注：2027年节假日安排尚未载入，只按周末计算，如有调整以本中心通知为准。",
+    )
+    # Data that gives no reason gets the general explanation.
+    data = samples.receipt(provisional=True)
+    bare = dataclasses.replace(
+        data, deadline=dataclasses.replace(data.deadline, provisional_reason="")
+    )
+    assert_contains(render_form("receipt", bare, "a4"), PROVISIONAL_NOTE)
 
 
 @pytest.mark.parametrize("layout", ["a4", "receipt80"])

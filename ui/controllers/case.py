@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QPushButton, QTableWidget, QTableWidgetItem
 
-from app import cases, views
+from app import applicants, cases, deadlines, views
 from app.cases import MaterialTick
 from app.desk import Desk
 from app.views import CaseView
@@ -40,6 +40,7 @@ EVENT_LABELS = {
     "case.withdrawn": "撤回",
     "case.lapsed": "补正逾期",
     "case.note_added": "备注",
+    "applicant.renamed": "申请人姓名更正/改名",
 }
 # Alt+digit for the action buttons, in TRANSITIONS order.
 _MNEMONICS = "123456789"
@@ -65,6 +66,9 @@ def _event_text(event: Event) -> str:
     ):
         if b.get(key):
             parts.append(f"{label}{b[key]}")
+    if event.kind == "applicant.renamed":
+        kind = applicants.NAME_CHANGE_KINDS.get(b["kind"], b["kind"])
+        parts.insert(0, f"{kind}：“{b['old_name']}”→“{b['new_name']}”")
     if event.kind == "case.materials_updated":
         parts.append(
             "、".join(f"{m['name']} {cases.MATERIAL_STATUSES[m['status']]}" for m in b["materials"])
@@ -184,7 +188,7 @@ class CaseController(QObject):
             ),
             "due": (
                 f"{s.due_on:%Y-%m-%d}"
-                + (self.tr("（暂定）") if s.due_provisional else "")
+                + (deadlines.provisional_mark(cv.due_reason) if s.due_provisional else "")
                 + f" · {d.limit_days} 个{'工作日' if d.limit_unit == 'working' else '自然日'}"
                 if s.due_on
                 else f"{d.limit_days} 个{'工作日' if d.limit_unit == 'working' else '自然日'}"

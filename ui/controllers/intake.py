@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QWidget
 
 from app import applicants, cases, catalogue
-from app.applicants import Person
+from app.applicants import NameChange, NameConflict, Person
 from app.catalogue_model import ServiceItem
 from app.desk import Desk
 from app.errors import InvalidInput
@@ -58,6 +58,7 @@ class _Form:
     applicant: Person
     agent: Person | None
     ticks: dict[str, cases.MaterialTick]
+    name_change: NameChange | None = None  # confirmed for this ID number and name
 
 
 #: Who and what a registered case is for: (item code, applicant, agent).
@@ -88,6 +89,7 @@ def _register(desk: Desk, form: _Form, out: _Registered) -> tuple[str, bool]:
         form.ticks,
         form.agent,
         "proxy" if form.agent else "window",
+        name_change=form.name_change,
     )
     out.case_no = result.case_no
     out.ticks = form.ticks
@@ -113,6 +115,8 @@ class IntakeController(QObject):
         self.pending_ticks: dict[str, cases.MaterialTick] = {}
         self.pending_who: _Who | None = None  # item and people the pending case was made for
         self.dialog: FormDialog | None = None
+        # A confirmed 更正/改名, for the (ID number, name) typed when it was confirmed.
+        self.name_change: tuple[tuple[str, str], NameChange] | None = None
         self.busy = False
         for form in (view.applicant, view.agent):
             for id_type in IdType:
@@ -363,7 +367,68 @@ class IntakeController(QObject):
             code: cases.MaterialTick(status, note)
             for code, (status, note) in self.view.materials.statuses().items()
         }
-        return _Form(item_code, self.pending_case_no, self.pending_ticks, applicant, agent, ticks)
+        change = None
+        if self.name_change is not None and self.name_change[0] == self._typed_identity():
+            change = self.name_change[1]
+        return _Form(
+            item_code, self.pending_case_no, self.pending_ticks, applicant, agent, ticks, change
+        )
+
+    def _typed_identity(self) -> tuple[str, str]:
+        a = self.view.applicant
+        return a.id_number.text(), a.name.text()
+
+    # -- a known ID number under another name ---------------------------------------------
+    def _confirm_name(self, conflict: NameConflict, retry: Callable[[], None]) -> None:
+        """Both names side by side; the clerk says which it is and why, then the outcome
+        they asked for (F9 / F10 / F11) goes ahead with the confirmation."""
+        self.busy = False
+        typed = self._typed_identity()
+        dialog = FormDialog(
+            self.tr("核对申请人姓名"),
+            [
+                Field(
+                    "kind",
+                    self.tr("本次属于"),
+                    "choice",
+                    choices=(
+                        ("correction", self.tr("更正：原登记姓名有误")),
+                        ("change", self.tr("改名：申请人已依法变更姓名")),
+                    ),
+                ),
+                Field(
+                    "reason",
+                    self.tr("理由"),
+                    "multiline",
+                    placeholder=self.tr("如：核对身份证原件，原登记错字；或：户口簿变更页"),
+                ),
+            ],
+            self.view,
+            ok_text=self.tr("确认并继续"),
+            note=self.tr(
+                "该证件号码已登记姓名为“{old}”，本次填写为“{new}”。确认后按新姓名办理；"
+                "此前的办件和回执仍保留原姓名。"
+            ).format(old=conflict.recorded, new=conflict.typed),
+        )
+
+        def submitted(values: dict[str, object]) -> None:
+            try:
+                change = applicants.check_name_change(
+                    NameChange(str(values["kind"]), str(values["reason"]))
+                )
+            except InvalidInput as exc:
+                dialog.show_error(exc.field.removeprefix("name_change."), describe(exc))
+                return
+            self.name_change = (typed, change)
+            dialog.accept()
+            self.dialog = None
+            retry()
+
+        dialog.submitted.connect(submitted)
+        dialog.rejected.connect(lambda: setattr(self, "dialog", None))
+        self.dialog = dialog
+        self.view.message.show_message(describe(conflict))
+        dialog.open()
 
     def _set_pending(self, case_no: str, ticks: dict[str, cases.MaterialTick], who: _Who) -> None:
         self.pending_case_no = case_no
@@ -385,8 +450,13 @@ class IntakeController(QObject):
                 ).format(no=case_no)
             )
 
-    def _failed(self, registered: _Registered) -> Callable[[BaseException], None]:
+    def _failed(
+        self, registered: _Registered, retry: Callable[[], None]
+    ) -> Callable[[BaseException], None]:
         def failed(exc: BaseException) -> None:
+            if isinstance(exc, NameConflict):
+                self._confirm_name(exc, retry)
+                return
             self._error(exc)
             if registered.case_no is not None and registered.who is not None:
                 # The application is on the ledger (收件) even though the step after failed.
@@ -435,7 +505,7 @@ class IntakeController(QObject):
             if accepted:
                 self.printer.miss("receipt", case_no)
 
-        self.session.op(op, done, self._failed(registered), (CASES,), on_stale=stale)
+        self.session.op(op, done, self._failed(registered, self.accept), (CASES,), on_stale=stale)
 
     def notice(self) -> None:
         form = self._snapshot()
@@ -461,7 +531,7 @@ class IntakeController(QObject):
         self.session.op(
             op,
             done,
-            self._failed(registered),
+            self._failed(registered, self.notice),
             (CASES,),
             on_stale=lambda result: self.printer.miss("notice", result[0]),
         )
@@ -541,7 +611,7 @@ class IntakeController(QObject):
                 return
             dialog.reject()
             self.dialog = None
-            self._failed(registered)(exc)
+            self._failed(registered, self.reject)(exc)
 
         self.session.op(
             op, done, failed, (CASES,), on_stale=lambda no: self.printer.miss("rejection", no)
@@ -565,6 +635,7 @@ class IntakeController(QObject):
         self.pending_case_no = None
         self.pending_ticks = {}
         self.pending_who = None
+        self.name_change = None
         self.busy = False
         v.item_search.clear()
         v.item_results.clear()

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTableWidgetItem
 
-from app import cases, views
+from app import cases, deadlines, views
 from app.cases import OpenCase
 from app.desk import Desk
 from app.special_services import SpecialService
@@ -210,8 +210,14 @@ class TodayController(QObject):
             if c.case_no in cover:
                 flags.append(self.tr("由 {name} 代管").format(name=cover[c.case_no]))
             due = c.due_on.isoformat() if c.due_on else ""
+            why = ""  # why 暂定, in words true for this date (the tooltip of the due cell)
             if c.due_on and c.due_provisional:
                 due += self.tr("（暂定）")
+                why = deadlines.provisional_mark(
+                    o.deadline.reason if o.deadline else deadlines.PROVISIONAL_FALLBACK
+                )
+            due_item = _item(due, c.due_on.isoformat() if c.due_on else "9999")
+            due_item.setToolTip(why)
             flag_item = _item("；".join(flags))
             flag_item.setToolTip(flag_item.text())
             if o.notice_overdue:
@@ -227,7 +233,7 @@ class TodayController(QObject):
                     _item(mask_id_number(c.applicant_id_number)),
                     _item(c.state_label),
                     _item(c.received_on.isoformat()),
-                    _item(due, c.due_on.isoformat() if c.due_on else "9999"),
+                    due_item,
                     flag_item,
                 ]
             )
