@@ -504,6 +504,14 @@ def check_printable(text: str, *, field: str, label: str = "") -> str:
         ch = next(c for c in text if c in missing)  # the first one, as typed
         code = f"U+{ord(ch):04X}"
         where = f"{label}中的" if label else ""
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            # A lone surrogate (undecodable input) is no character: naming it would make the
+            # message itself unprintable on a UTF-8 terminal.
+            raise InvalidInput(
+                field,
+                f"{where}含有无效字符（孤立代理项 {code}），请重新输入 / "
+                f"{field}: contains a lone surrogate {code} (not valid Unicode)",
+            )
         raise InvalidInput(
             field,
             f"{where}“{ch}”（{code}）无法打印：随附字库没有这个字，请核对证件上的写法 / "
