@@ -62,7 +62,9 @@ class CaseView:
 def case_view(conn: Connection, case_no: str, today: dt.date) -> CaseView:
     detail = cases.get_case(conn, case_no)
     status = None
-    summary = detail.summary
+    # §32 may count it as accepted before the ledger records so: light and actions as then.
+    deeming = cases.pending_deeming(conn, detail, today)
+    summary = cases.as_deemed_summary(conn, detail.summary) if deeming else detail.summary
     if summary.due_on is not None and summary.state in deadlines.CLOCK_RUNNING_STATES:
         status = deadlines.status(
             load_calendar(conn),
@@ -73,7 +75,8 @@ def case_view(conn: Connection, case_no: str, today: dt.date) -> CaseView:
         )
     names = {m.username: m.display_name for m in staff.list_staff(conn)}
     cover = away.case_cover(conn, detail.case_no)
-    return CaseView(detail, status, tuple(cases.allowed_actions(detail)), names, cover)
+    actions = tuple(cases.allowed_actions(detail, deeming))
+    return CaseView(detail, status, actions, names, cover)
 
 
 # -- the board's desk duties: today's appointments, the window and its away note ---------------
