@@ -604,43 +604,65 @@ def _consultations(
     return ConsultationFigures(total, ours, total - ours, tuple(subjects)), per_staff
 
 
+def _appeals_at_end(conn: Connection, end: str, moment: dt.datetime) -> tuple[set[str], set[str]]:
+    """As the end of the period stood, by the business dates of the rulings: the ratings
+    voided by an upheld appeal, and the appeals still undecided. An appeal has no business
+    date of its own: its entry time counts."""
+    decided: set[str] = set()
+    voided: set[str] = set()
+    for text in conn.execute("SELECT body FROM events WHERE kind = 'rating.appeal_decided'"):
+        b = json.loads(text[0])
+        if b["on"] <= end:
+            decided.add(b["rating_no"])
+            if b["upheld"]:
+                voided.add(b["rating_no"])
+    appealed = {
+        json.loads(text)["rating_no"]
+        for (text,) in conn.execute(
+            "SELECT body FROM events WHERE kind = 'rating.appealed' AND at < ?",
+            (away.time_key(moment),),
+        )
+    }
+    return voided, appealed - decided
+
+
 def _ratings(
-    conn: Connection, start: str, end: str, as_of: dt.date
+    conn: Connection, start: str, end: str, as_of: dt.date, moment: dt.datetime
 ) -> tuple[RatingFigures, dict[str, tuple[int, int]]]:
     per_level = dict.fromkeys(ratings.LEVELS, 0)
     voided = 0
     per_staff: dict[str, tuple[int, int]] = {}
-    for who, level, is_void, n in conn.execute(
-        "SELECT staff, level, voided, count(*) FROM ratings WHERE on_date BETWEEN ? AND ? "
-        "GROUP BY staff, level, voided",
+    voided_then, pending_then = _appeals_at_end(conn, end, moment)
+    for rating_no, who, level in conn.execute(
+        "SELECT rating_no, staff, level FROM ratings WHERE on_date BETWEEN ? AND ?",
         (start, end),
     ):
-        if is_void:
-            voided += n
+        if rating_no in voided_then:
+            voided += 1
             continue
-        per_level[level] += n
+        per_level[level] += 1
         total, bad = per_staff.get(who, (0, 0))
-        per_staff[who] = (total + n, bad + (n if level in ratings.BAD_LEVELS else 0))
+        per_staff[who] = (total + 1, bad + (1 if level in ratings.BAD_LEVELS else 0))
     total = sum(per_level.values())
     satisfied = sum(per_level[lv] for lv in ratings.SATISFIED_LEVELS)
-    pending = conn.execute(
-        "SELECT count(*) FROM ratings WHERE appeal_state = 'pending' AND on_date <= ?", (end,)
-    ).fetchone()[0]
+    pending = len(pending_then)
     calendar = load_calendar(conn)
     followups: list[FollowUpLine] = []
     # Open at the end of the period: open now, or closed only after it (two indexed sets).
     cols = (
-        "SELECT r.rating_no, r.staff, r.level, f.due_on, f.verified_at, f.rectified_at "
+        "SELECT r.rating_no, r.staff, r.level, f.due_on "
         "FROM rating_followups f JOIN ratings r ON r.rating_no = f.rating_no WHERE "
     )
-    for rating_no, staff, level, due_on, verified, rectified in conn.execute(
+    for rating_no, staff, level, due_on in conn.execute(
         f"{cols} f.state = 'open' AND r.on_date <= ? UNION ALL "
         f"{cols} f.closed_on > ? AND r.on_date <= ? ORDER BY 4, 1",
         (end, end, end),
     ):
         due = _dd(due_on)
         left = calendar.workdays_between(as_of, due)
-        step = "verify" if verified is None else "rectify" if rectified is None else "callback"
+        # The step it had reached at the end of the period, by the steps' business dates.
+        done = {k for k, on in ratings.step_days(conn, rating_no).items() if on <= _dd(end)}
+        step = next((s for s in ("verify", "rectify", "callback") if s not in done), "callback")
         followups.append(FollowUpLine(rating_no, staff, level, step, due, left, left < 0))
     late = _closed_late(
         conn,
@@ -865,7 +887,7 @@ def build_report(
     totals, by_item, staff_counts = _case_figures(conn, s, e, deemed)
     open_cases = _open_cases(conn, e, as_of, names, moment, past, notices, deemed)
     consult, consult_staff = _consultations(conn, s, e)
-    rating_figs, rating_staff = _ratings(conn, s, e, as_of)
+    rating_figs, rating_staff = _ratings(conn, s, e, as_of, moment)
     complaint_figs, complaint_staff = _complaints(conn, s, e, as_of)
     away_figs, away_staff = _away(conn, start, end, now, settings_at)
     overrides = [

@@ -385,9 +385,10 @@ def test_a_past_days_report_tells_that_days_truth_whenever_it_is_run(
     R accepted Tue 11-24: due 25 26 27 30, 12-01 02 03 04 07 08 → Tue 12-08 (5 left on 12-01);
       a special procedure from 12-03 (after the day) takes its due date away now.
     T accepted Wed 11-25, forwarded on paper Mon 11-30, typed in 12-03: in handling on 12-01.
+    A bad review of zhangsan on 12-01 is verified on 12-08 and voided on appeal on 12-10.
     """
     desk = duty_desk(make_desk)
-    zs = as_user(desk, CLERK)
+    zs, director = as_user(desk, CLERK), as_user(desk, DIRECTOR)
     at(clock, "2026-11-23")
     p = _case(zs, LSJZ, 1, complete=False)
     q = _case(zs, LSJZ, 2, complete=False)
@@ -397,6 +398,8 @@ def test_a_past_days_report_tells_that_days_truth_whenever_it_is_run(
     at(clock, "2026-11-25")
     t = _case(zs, LSJZ, 4)
     cases.accept(zs, t)
+    at(clock, "2026-12-01", 16)
+    bad = ratings.rate(zs, "case", r, 5, "qr", "等了很久")
     at(clock, "2026-12-03")
     cases.forward(zs, t, "民政办", on=day("2026-11-30"))
     cases.pause(zs, r, "inspection", "入户调查")
@@ -416,13 +419,20 @@ def test_a_past_days_report_tells_that_days_truth_whenever_it_is_run(
     assert (lines[q].due_on, lines[q].workdays_left) == (day("2026-12-07"), 4)
     assert (lines[r].due_on, lines[r].workdays_left) == (day("2026-12-08"), 5)
     assert cases.get_case(desk.conn, r).summary.due_on is None  # paused now
+    assert (first.ratings.total, first.ratings.bad, first.ratings.voided) == (1, 1, 0)
+    assert [f.next_step for f in first.ratings.followups] == ["verify"]
 
     # The sweep records Q's deeming, more paper records for other days come in, R resumes,
     # and the report is run again a month later: the same report.
     at(clock, "2026-12-07")
     assert cases.lapse_overdue(zs) == []
     assert cases.get_case(desk.conn, q).accepted_on == day("2026-12-01")
+    at(clock, "2026-12-08")
+    ratings.followup_step(director, bad.rating_no, "verify", "核实属实")
+    ratings.appeal(zs, bad.rating_no, "mistaken", "群众误按")
     at(clock, "2026-12-10")
+    ratings.decide_appeal(director, bad.rating_no, True, "回访确认误按")
+    assert reports.daily_report(zs, day("2026-12-10")).ratings.voided == 0  # rated on 12-01
     cases.resume(zs, r)
     late = _case(zs, LSJZ, 5, complete=False, on=day("2026-12-02"))
     cases.issue_notice(zs, late, on=day("2026-12-03"))
