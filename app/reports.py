@@ -721,12 +721,14 @@ def _complaints(
     ).fetchone()[0]
     calendar = load_calendar(conn)
     open_list: list[ComplaintLine] = []
-    cols = "SELECT complaint_no, on_date, channel, about_staff, state, due_on FROM complaints"
-    for number, on, channel, who, state, due_on in conn.execute(
+    cols = "SELECT complaint_no, on_date, channel, about_staff, handled_on, due_on FROM complaints"
+    for number, on, channel, who, handled_on, due_on in conn.execute(
         f"{cols} WHERE state IN ('open', 'handled') AND on_date <= ? UNION ALL "
         f"{cols} WHERE closed_on > ? AND on_date <= ? ORDER BY 6, 1",
         (end, end, end),
     ):
+        # Its state at the end of the period, by the business date of the handling.
+        state = "handled" if handled_on and handled_on <= end else "open"
         left = calendar.workdays_between(as_of, _dd(due_on))
         open_list.append(
             ComplaintLine(number, _dd(on), channel, who, state, _dd(due_on), left, left < 0)
