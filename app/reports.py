@@ -457,11 +457,7 @@ def _states_at_end(
     its steps — acceptance (or §32's deeming), one-time notices, forwarding — whenever
     they were typed in."""
     forwarded = {
-        subject.removeprefix("case/")
-        for subject, text in conn.execute(
-            "SELECT subject, body FROM events WHERE kind = 'case.forwarded'"
-        )
-        if json.loads(text)["on"] <= end
+        b["case_no"] for b in _events_before(conn, "case.forwarded", None) if b["on"] <= end
     }
     noticed = {n.case_no for n in notices if n.on <= end}
 
@@ -604,30 +600,25 @@ def _consultations(
     return ConsultationFigures(total, ours, total - ours, tuple(subjects)), per_staff
 
 
-def _appeals_at_end(conn: Connection, end: str, moment: dt.datetime) -> tuple[set[str], set[str]]:
+def _appeals_at_end(
+    conn: Connection, end: str, moment: dt.datetime | None
+) -> tuple[set[str], set[str]]:
     """As the end of the period stood, by the business dates of the rulings: the ratings
     voided by an upheld appeal, and the appeals still undecided. An appeal has no business
     date of its own: its entry time counts."""
     decided: set[str] = set()
     voided: set[str] = set()
-    for text in conn.execute("SELECT body FROM events WHERE kind = 'rating.appeal_decided'"):
-        b = json.loads(text[0])
+    for b in _events_before(conn, "rating.appeal_decided", None):
         if b["on"] <= end:
             decided.add(b["rating_no"])
             if b["upheld"]:
                 voided.add(b["rating_no"])
-    appealed = {
-        json.loads(text)["rating_no"]
-        for (text,) in conn.execute(
-            "SELECT body FROM events WHERE kind = 'rating.appealed' AND at < ?",
-            (away.time_key(moment),),
-        )
-    }
+    appealed = {b["rating_no"] for b in _events_before(conn, "rating.appealed", moment)}
     return voided, appealed - decided
 
 
 def _ratings(
-    conn: Connection, start: str, end: str, as_of: dt.date, moment: dt.datetime
+    conn: Connection, start: str, end: str, as_of: dt.date, moment: dt.datetime | None
 ) -> tuple[RatingFigures, dict[str, tuple[int, int]]]:
     per_level = dict.fromkeys(ratings.LEVELS, 0)
     voided = 0
@@ -829,7 +820,33 @@ def _away(
     return figures, per_staff
 
 
-def _supervision(conn: Connection, as_of: dt.date) -> Supervision:
+def _events_before(conn: Connection, kind: str, moment: dt.datetime | None) -> list[Any]:
+    """The bodies of `kind` events entered before `moment` (None: all of them), in order."""
+    if moment is None:
+        rows = conn.execute("SELECT body FROM events WHERE kind = ? ORDER BY seq", (kind,))
+    else:
+        rows = conn.execute(
+            "SELECT body FROM events WHERE kind = ? AND at < ? ORDER BY seq",
+            (kind, away.time_key(moment)),
+        )
+    return [json.loads(text) for (text,) in rows]
+
+
+def _faulty_at(conn: Connection, moment: dt.datetime | None) -> int:
+    """Equipment out of order at the end of a past period (`moment`; None: now). A status
+    change has no business date: its entry time counts, and a later repair or breakdown
+    does not rewrite a past day."""
+    if moment is None:
+        return int(
+            conn.execute("SELECT count(*) FROM equipment WHERE status = 'faulty'").fetchone()[0]
+        )
+    last: dict[str, str] = {}
+    for b in _events_before(conn, "equipment.status_changed", moment):
+        last[b["asset_no"]] = b["status"]
+    return sum(status == "faulty" for status in last.values())
+
+
+def _supervision(conn: Connection, as_of: dt.date, moment: dt.datetime | None) -> Supervision:
     hall = None
     profile = centre.own_profile(conn)
     if profile is not None:
@@ -844,7 +861,7 @@ def _supervision(conn: Connection, as_of: dt.date) -> Supervision:
             shortfall_m2=f"{g.shortfall_m2:.2f}",
         )
     statuses = centre.inspection_status(conn, as_of)
-    faulty = conn.execute("SELECT count(*) FROM equipment WHERE status = 'faulty'").fetchone()[0]
+    faulty = _faulty_at(conn, moment)
     short: list[TenureLine] = []
     for w in windows.list_windows(conn):
         if w.primary_clerk:
@@ -889,7 +906,7 @@ def build_report(
     totals, by_item, staff_counts = _case_figures(conn, s, e, deemed)
     open_cases = _open_cases(conn, e, as_of, names, moment, past, notices, deemed)
     consult, consult_staff = _consultations(conn, s, e)
-    rating_figs, rating_staff = _ratings(conn, s, e, as_of, moment)
+    rating_figs, rating_staff = _ratings(conn, s, e, as_of, settings_at)
     complaint_figs, complaint_staff = _complaints(conn, s, e, as_of)
     away_figs, away_staff = _away(conn, start, end, now, settings_at)
     overrides = [
@@ -947,7 +964,7 @@ def build_report(
         complaints=complaint_figs,
         special=_special(conn, s, e),
         away=away_figs,
-        supervision=_supervision(conn, as_of),
+        supervision=_supervision(conn, as_of, settings_at),
         notes=tuple(notes),
     )
 

@@ -386,7 +386,7 @@ def test_a_past_days_report_tells_that_days_truth_whenever_it_is_run(
       a special procedure from 12-03 (after the day) takes its due date away now.
     T accepted Wed 11-25, forwarded on paper Mon 11-30, typed in 12-03: in handling on 12-01.
     A bad review of zhangsan on 12-01 is verified on 12-08 and voided on appeal on 12-10; a
-    complaint made on 12-01 is handled on 12-08.
+    complaint made on 12-01 is handled on 12-08; a printer broke on 12-08.
     """
     desk = duty_desk(make_desk)
     zs, director = as_user(desk, CLERK), as_user(desk, DIRECTOR)
@@ -402,6 +402,7 @@ def test_a_past_days_report_tells_that_days_truth_whenever_it_is_run(
     at(clock, "2026-12-01", 16)
     bad = ratings.rate(zs, "case", r, 5, "qr", "等了很久")
     complaint = complaints.register(zs, "phone", "窗口排队时间长", about_staff=CLERK2)
+    printer = centre.register_equipment(director, "printer", "一号窗口打印机", window_no=1)
     at(clock, "2026-12-03")
     cases.forward(zs, t, "民政办", on=day("2026-11-30"))
     cases.pause(zs, r, "inspection", "入户调查")
@@ -424,6 +425,7 @@ def test_a_past_days_report_tells_that_days_truth_whenever_it_is_run(
     assert (first.ratings.total, first.ratings.bad, first.ratings.voided) == (1, 1, 0)
     assert [f.next_step for f in first.ratings.followups] == ["verify"]
     assert [c.state for c in first.complaints.open_list] == ["open"]
+    assert first.supervision.equipment_faulty == 0
 
     # The sweep records Q's deeming, more paper records for other days come in, R resumes,
     # and the report is run again a month later: the same report.
@@ -433,6 +435,8 @@ def test_a_past_days_report_tells_that_days_truth_whenever_it_is_run(
     at(clock, "2026-12-08")
     ratings.followup_step(director, bad.rating_no, "verify", "核实属实")
     complaints.handle(director, complaint.complaint_no, "核实排队情况", "增设窗口")
+    centre.set_equipment_status(director, printer.asset_no, "faulty", "卡纸")
+    assert reports.daily_report(zs, day("2026-12-08")).supervision.equipment_faulty == 1
     ratings.appeal(zs, bad.rating_no, "mistaken", "群众误按")
     at(clock, "2026-12-10")
     ratings.decide_appeal(director, bad.rating_no, True, "回访确认误按")
