@@ -372,25 +372,32 @@ class _Notice:
     override_reason: str | None
 
 
-def _notices(conn: Connection) -> list[_Notice]:
-    """From the events (indexed by kind): the notice table keeps only when it was typed."""
+def _flagged_notices(conn: Connection, start: str, end: str) -> list[_Notice]:
+    """The late notices and the director-authorised second notices dated in [start, end].
+    A notice is never dated after it was typed, so only those typed since `start` can be; the
+    business date of each comes from its event (the notice table keeps when it was typed)."""
     notices: list[_Notice] = []
-    for actor, text in conn.execute(
-        "SELECT actor, body FROM events WHERE kind = 'case.notice_issued' ORDER BY seq"
+    for case_no, notice_no, late, by, override_by, reason in conn.execute(
+        "SELECT case_no, notice_no, late, issued_by, override_by, override_reason "
+        "FROM case_notices WHERE (late = 1 OR override_by IS NOT NULL) AND issued_at >= ?",
+        (start,),
     ):
-        b = json.loads(text)
-        notices.append(
-            _Notice(
-                b["case_no"],
-                b["notice_no"],
-                b["on"],
-                bool(b["late"]),
-                actor,
-                b["override_by"],
-                b["override_reason"],
-            )  # fmt: skip
-        )
-    return notices
+        (on,) = conn.execute(
+            "SELECT json_extract(body, '$.on') FROM events WHERE subject = ? "
+            "AND kind = 'case.notice_issued' AND json_extract(body, '$.notice_no') = ?",
+            (f"case/{case_no}", notice_no),
+        ).fetchone()
+        if on <= end:
+            notices.append(_Notice(case_no, notice_no, on, bool(late), by, override_by, reason))
+    return sorted(notices, key=lambda n: (n.on, n.notice_no))
+
+
+# For a past period: whether a case had been forwarded / told what to supply by its end, by
+# the business dates in the case's own events (found through the subject index).
+_STEP_BY_END = (
+    "EXISTS (SELECT 1 FROM events e WHERE e.subject = 'case/' || case_no AND e.kind = '{}' "
+    "AND json_extract(e.body, '$.on') <= ?)"
+)
 
 
 def _pending_deemings(conn: Connection, as_of: dt.date, notice_days: int) -> dict[str, str]:
@@ -450,26 +457,6 @@ def _case_figures(
     return totals, by_item, dict(staff)
 
 
-def _states_at_end(
-    conn: Connection, end: str, notices: list[_Notice], deemed: dict[str, str]
-) -> Callable[[str, str | None], str]:
-    """For a past period: the state a case was in at its end, from the business dates of
-    its steps — acceptance (or §32's deeming), one-time notices, forwarding — whenever
-    they were typed in."""
-    forwarded = {
-        b["case_no"] for b in _events_before(conn, "case.forwarded", None) if b["on"] <= end
-    }
-    noticed = {n.case_no for n in notices if n.on <= end}
-
-    def state_at_end(case_no: str, accepted_on: str | None) -> str:
-        accepted_on = accepted_on or deemed.get(case_no)
-        if accepted_on and accepted_on <= end:
-            return "in_handling" if case_no in forwarded else "accepted"
-        return "awaiting_correction" if case_no in noticed else "received"
-
-    return state_at_end
-
-
 def _open_cases(
     conn: Connection,
     end: str,
@@ -477,7 +464,6 @@ def _open_cases(
     names: dict[str, str],
     moment: dt.datetime,
     past: bool,
-    notices: list[_Notice],
     deemed: dict[str, str],
 ) -> list[OpenCaseLine]:
     """Cases received by `end` and not closed by then (two indexed queries), in the state
@@ -486,31 +472,50 @@ def _open_cases(
     accepted runs from its receipt whether or not the ledger records the deeming yet."""
     calendar = load_calendar(conn)
     covers = away.covers_at(conn, moment)
-    state_at_end = _states_at_end(conn, end, notices, deemed)
+    steps = (
+        f"{_STEP_BY_END.format('case.forwarded')}, {_STEP_BY_END.format('case.notice_issued')}, "
+        "EXISTS (SELECT 1 FROM case_pauses p WHERE p.case_no = cases.case_no)"
+        if past
+        else "0, 0, 0"
+    )
     cols = (
         "case_no, item_name, state, holder, received_on, due_on, accepted_on, clock_start, "
-        "limit_days, limit_unit"
+        f"limit_days, limit_unit, {steps}"
     )
+    by_end = (end, end) if past else ()
     marks = ",".join("?" for _ in OPEN_STATES)
     rows = conn.execute(
         f"SELECT {cols} FROM cases WHERE state IN ({marks}) AND received_on <= ? "
         f"UNION ALL SELECT {cols} FROM cases INDEXED BY cases_report_closed "
         "WHERE closed_on > ? AND received_on <= ?",
-        (*OPEN_STATES, end, end, end),
+        (*by_end, *OPEN_STATES, end, *by_end, end, end),
     ).fetchall()
     lines: list[OpenCaseLine] = []
     for row in rows:
-        case_no, item_name, now_state, holder, received_on, due_on, accepted_on = row[:7]
-        clock_start, days, unit = row[7] or received_on, row[8], row[9]
-        state = state_at_end(case_no, accepted_on) if past else now_state
+        case_no, item_name, state, holder, received_on, due_on, accepted_on = row[:7]
+        clock_start, days, unit, forwarded, noticed, had_pauses = row[7:]
+        accepted = accepted_on or deemed.get(case_no)  # §32 counts it accepted from then
+        if past:
+            # The state it was in at the end of the period, by its steps' business dates.
+            if accepted and accepted <= end:
+                state = "in_handling" if forwarded else "accepted"
+            else:
+                state = "awaiting_correction" if noticed else "received"
+        elif case_no in deemed:
+            state = "accepted"
         due: dt.date | None = None
-        if case_no in deemed and deemed[case_no] <= end:
-            state = state if past else "accepted"
+        if case_no in deemed:
             due = deadlines.compute_due(calendar, _dd(received_on), days, unit, 0).date
         elif accepted_on and accepted_on <= end:
-            if past:
+            if had_pauses:  # (past periods only) the due date may have moved since
                 stood = deadlines.due_as_of(
-                    conn, calendar, case_no, _dd(clock_start), days, unit, _dd(end)
+                    conn,
+                    calendar,
+                    case_no,
+                    _dd(clock_start or received_on),
+                    days,
+                    unit,
+                    _dd(end),
                 )
                 due = stood.date if stood else None
             else:
@@ -550,12 +555,12 @@ def _setting_at(conn: Connection, key: str, moment: dt.datetime | None) -> Any:
 
 
 def _section32(
-    conn: Connection, start: str, end: str, notices: list[_Notice], deemed: dict[str, str]
+    conn: Connection, start: str, end: str, flagged: list[_Notice], deemed: dict[str, str]
 ) -> list[Section32Line]:
     """Notices given late in the period, and the applications §32 counted as accepted in
     it (recorded, or still to be recorded by the sweep), each on its business date."""
     sql = "SELECT case_no, item_name, holder, received_on FROM cases WHERE case_no = ?"
-    late = sorted({n.case_no for n in notices if n.late and start <= n.on <= end})
+    late = sorted({n.case_no for n in flagged if n.late})
     pending = sorted(no for no, on in deemed.items() if start <= on <= end)
     lines: list[Section32Line] = []
     for kind, numbers in (("late_notice", late), ("deemed_accepted", pending)):
@@ -900,11 +905,11 @@ def build_report(
     desk = conn.execute("SELECT centre_code, centre_name FROM desk").fetchone()
 
     settings_at = moment if past else None
-    notices = _notices(conn)
+    flagged = _flagged_notices(conn, s, e)
     notice_days = int(_setting_at(conn, "notice_due_workdays", settings_at))
     deemed = _pending_deemings(conn, as_of, notice_days)
     totals, by_item, staff_counts = _case_figures(conn, s, e, deemed)
-    open_cases = _open_cases(conn, e, as_of, names, moment, past, notices, deemed)
+    open_cases = _open_cases(conn, e, as_of, names, moment, past, deemed)
     consult, consult_staff = _consultations(conn, s, e)
     rating_figs, rating_staff = _ratings(conn, s, e, as_of, settings_at)
     complaint_figs, complaint_staff = _complaints(conn, s, e, as_of)
@@ -912,8 +917,8 @@ def build_report(
     overrides = [
         OverrideLine(n.case_no, n.notice_no, _dd(n.on), n.issued_by, n.override_by,
                      n.override_reason or "")
-        for n in sorted(notices, key=lambda n: n.on)
-        if n.override_by and s <= n.on <= e
+        for n in flagged
+        if n.override_by
     ]  # fmt: skip
 
     open_by: dict[str, list[OpenCaseLine]] = defaultdict(list)
@@ -958,7 +963,7 @@ def build_report(
         open_cases=tuple(open_cases),
         overdue_cases=sum(o.overdue for o in open_cases),
         notice_overrides=tuple(overrides),
-        section32=tuple(_section32(conn, s, e, notices, deemed)),
+        section32=tuple(_section32(conn, s, e, flagged, deemed)),
         consultations=consult,
         ratings=rating_figs,
         complaints=complaint_figs,
