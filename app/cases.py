@@ -5,9 +5,20 @@ State machine:
     received ──notice──▶ awaiting_correction ──lapse──▶ lapsed
        │  ╲                  │
        │   ╲───accept────────┴──accept──▶ accepted ──forward──▶ in_handling
-       │                                     │  (pause/resume)       │ (pause/resume)
-       ├──reject──▶ rejected                 └──────complete─────────┴──▶ completed
+       │   ╲                 │               ▲  │  (pause/resume)       │ (pause/resume)
+       │    ╲──§32 deemed────┴───────────────╯  └──────complete─────────┴──▶ completed
+       ├──reject──▶ rejected
        └──withdraw (from any open state)──▶ withdrawn
+
+§32 (行政许可法第三十二条): an application with no one-time notice by the fifth working day
+after receipt counts as accepted on the day the materials arrived. The desk records this as
+its own event, `case.deemed_accepted`, dated the first day past those five working days; it
+is written by the first command that touches the case on or after that day (a late notice,
+an acceptance, any other step, in the same transaction as that step) and by the start-of-day
+sweep `deem_overdue` (run by `lapse_overdue`). The clock runs from the receipt date. A
+deemed case is in `accepted`: it may still get its one-time notice (listing what is missing)
+and the materials (neither restarts the clock) and its acceptance document; it is never
+closed for missing materials (no `lapse`) and is no longer rejected as not acceptable.
 
 Every transition is one event with actor, time, the business date (`on`, which may lie in
 the past when paper records are entered after an outage, 补录) and the reason. Refused
@@ -22,7 +33,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from stdnum.iso7064 import mod_11_10
@@ -36,9 +47,10 @@ from app.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
 from app.identity import check_phone, check_printable
 from app.permissions import Role, require
 from app.projections import REGISTRY
+from app.workdays import WorkCalendar
 from db import store
 from db.errors import WrongPassphrase
-from db.ledger import Event, canonical_json, events_for_subject
+from db.ledger import Event, Writer, canonical_json, events_for_subject
 from db.sqlite import Connection
 
 if TYPE_CHECKING:
@@ -181,6 +193,8 @@ class NoticeOverride:
 
 
 def _touch(conn: Connection, event: Event, **changes: Any) -> None:
+    if changes.get("state", "") is None:
+        del changes["state"]  # the step leaves the state as it is
     sets = "".join(f"{k} = ?, " for k in changes)  # none for materials and notes
     conn.execute(
         f"UPDATE cases SET {sets}updated_at = ?, last_seq = ? WHERE case_no = ?",
@@ -265,14 +279,16 @@ def _notice_issued(conn: Connection, event: Event) -> None:
         ),
     )
     row = conn.execute(
-        "SELECT notice_count, notice_overrides, notice_late, deemed_accepted_on, received_on "
-        "FROM cases WHERE case_no = ?",
+        "SELECT notice_count, notice_overrides, notice_late, deemed_accepted_on, received_on, "
+        "state FROM cases WHERE case_no = ?",
         (b["case_no"],),
     ).fetchone()
+    # A notice on a case §32 already deems accepted lists the materials; the clock runs on.
+    running = row[5] in deadlines.CLOCK_RUNNING_STATES
     _touch(
         conn,
         event,
-        state="awaiting_correction",
+        state=None if running else "awaiting_correction",
         notice_count=row[0] + 1,
         notice_overrides=row[1] + (1 if b["override_by"] else 0),
         notice_late=int(row[2] or b["late"]),
@@ -282,15 +298,33 @@ def _notice_issued(conn: Connection, event: Event) -> None:
     _bump_counter(conn, f"notice:{b['on'][:4]}", b["doc_seq"])
 
 
-@REGISTRY.on("case.accepted")
-def _accepted(conn: Connection, event: Event) -> None:
+@REGISTRY.on("case.deemed_accepted")
+def _deemed_accepted(conn: Connection, event: Event) -> None:
     b = event.body
-    _apply_ticks(conn, b["case_no"], b["materials"])
     _touch(
         conn,
         event,
         state="accepted",
         accepted_on=b["on"],
+        clock_start=b["clock_start"],
+        deemed_accepted_on=b["deemed_accepted_on"],
+    )
+    deadlines.recompute_case(conn, load_calendar(conn), b["case_no"])
+
+
+@REGISTRY.on("case.accepted")
+def _accepted(conn: Connection, event: Event) -> None:
+    b = event.body
+    _apply_ticks(conn, b["case_no"], b["materials"])
+    # Deemed accepted already (§32): the acceptance document does not move that day.
+    (before,) = conn.execute(
+        "SELECT accepted_on FROM cases WHERE case_no = ?", (b["case_no"],)
+    ).fetchone()
+    _touch(
+        conn,
+        event,
+        state="accepted",
+        accepted_on=before or b["on"],
         accept_doc_no=b["doc_no"],
         clock_start=b["clock_start"],
         deemed_accepted_on=b["deemed_accepted_on"],
@@ -616,27 +650,108 @@ def list_cases(
     return [_summary(r) for r in conn.execute(sql, (*params, limit))]
 
 
+# -- 行政许可法 §32: deemed acceptance --------------------------------------------------------
+
+
+def notice_due_on(calendar: WorkCalendar, received_on: dt.date, notice_days: int) -> dt.date:
+    """The last day a one-time notice is in time: the fifth working day after receipt."""
+    return calendar.add_workdays(received_on, notice_days).date
+
+
+def deemed_on(calendar: WorkCalendar, received_on: dt.date, notice_days: int) -> dt.date:
+    """The day §32 makes an application with no timely notice count as accepted (from its
+    receipt): the first day past the last day for the notice, whatever kind of day it is."""
+    return notice_due_on(calendar, received_on, notice_days) + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Deeming:
+    """An open application §32 counts as accepted that the ledger does not record so yet."""
+
+    case_no: str
+    received_on: dt.date
+    on: dt.date  # the day it counts as accepted (the clock runs from `received_on`)
+
+
+def due_deemings(conn: Connection, today: dt.date, notice_days: int | None = None) -> list[Deeming]:
+    """Applications with no notice (or only a late one — ledgers from before the event
+    existed) and no decision on the day after their five working days, by `today`."""
+    calendar = load_calendar(conn)
+    days = int(settings.get(conn, "notice_due_workdays") if notice_days is None else notice_days)
+    result: list[Deeming] = []
+    for case_no, received in conn.execute(
+        "SELECT case_no, received_on FROM cases WHERE state = 'received' "
+        "OR (state = 'awaiting_correction' AND notice_late = 1) ORDER BY received_on, case_no"
+    ):
+        received_on = dt.date.fromisoformat(received)
+        on = deemed_on(calendar, received_on, days)
+        if on <= today:
+            result.append(Deeming(case_no, received_on, on))
+    return result
+
+
+def as_deemed_summary(conn: Connection, case: CaseSummary) -> CaseSummary:
+    """A case §32 counts as accepted before the ledger records it, as it will stand then:
+    accepted, due the item's limit after the receipt date."""
+    row = conn.execute(
+        "SELECT limit_days, limit_unit FROM cases WHERE case_no = ?", (case.case_no,)
+    ).fetchone()
+    due = deadlines.compute_due(load_calendar(conn), case.received_on, row[0], row[1], 0)
+    return replace(case, state="accepted", due_on=due.date, due_provisional=due.provisional)
+
+
+def _as_deemed(detail: CaseDetail, deeming: Deeming) -> CaseDetail:
+    """The case as it stands once its deeming is recorded (for what may be done next)."""
+    return replace(
+        detail,
+        summary=replace(detail.summary, state="accepted"),
+        accepted_on=deeming.on,
+        clock_start=deeming.received_on,
+        deemed_accepted_on=deeming.received_on,
+    )
+
+
+def pending_deeming(conn: Connection, detail: CaseDetail, day: dt.date) -> Deeming | None:
+    """`detail`'s deeming if §32 counts it accepted by `day` and the ledger does not say so."""
+    # The same cases as `due_deemings` selects: no notice yet, or only a late one.
+    late_notice_only = detail.state == "awaiting_correction" and detail.summary.notice_late
+    if detail.state != "received" and not late_notice_only:
+        return None
+    days = int(settings.get(conn, "notice_due_workdays"))
+    on = deemed_on(load_calendar(conn), detail.summary.received_on, days)
+    return Deeming(detail.case_no, detail.summary.received_on, on) if on <= day else None
+
+
 @dataclass(frozen=True)
 class OpenCase:
     case: CaseSummary
     deadline: deadlines.DeadlineStatus | None  # None until accepted, or while paused
-    notice_overdue: bool  # §32: still waiting for a decision past the 5 working days
+    notice_overdue: bool  # §32: no notice within the 5 working days: counts as accepted
 
 
 def open_cases(conn: Connection, today: dt.date) -> list[OpenCase]:
-    """Every open case with its light, most urgent first. Overdue cases never drop out."""
+    """Every open case with its light, most urgent first. Overdue cases never drop out.
+    A case §32 deems accepted shows its deadline from the receipt date even before the
+    ledger records the deeming (the start-of-day sweep does)."""
     calendar = load_calendar(conn)
     yellow = int(settings.get(conn, "yellow_at_workdays"))
-    notice_days = int(settings.get(conn, "notice_due_workdays"))
+    pending = {d.case_no: d for d in due_deemings(conn, today)}
+    deemed = {
+        r[0]
+        for r in conn.execute(
+            "SELECT case_no FROM cases WHERE deemed_accepted_on IS NOT NULL AND state IN "
+            f"({','.join('?' for _ in OPEN_STATES)})",
+            OPEN_STATES,
+        )
+    }
     result: list[OpenCase] = []
     for case in list_cases(conn, OPEN_STATES, limit=1_000_000):
+        if case.case_no in pending:
+            case = as_deemed_summary(conn, case)
         status = None
         if case.due_on is not None and case.state in deadlines.CLOCK_RUNNING_STATES:
             status = deadlines.status(calendar, case.due_on, today, yellow, case.due_provisional)
-        notice_overdue = (
-            case.state == "received"
-            and today > calendar.add_workdays(case.received_on, notice_days).date
-        )
+        notice_overdue = case.case_no in pending or case.case_no in deemed
         result.append(OpenCase(case, status, notice_overdue))
 
     def urgency(o: OpenCase) -> tuple[int, int, str]:
@@ -698,13 +813,33 @@ def applicant_history(conn: Connection, applicant_key: str) -> list[CaseSummary]
 # -- commands ----------------------------------------------------------------------------------
 
 
+# What a case §32 deems accepted may still get besides the steps of `accepted`: its one-time
+# notice and the materials (the clock runs on), and the acceptance document (受理, once).
+_DEEMED_EXTRA = {
+    "notice": deadlines.CLOCK_RUNNING_STATES,
+    "supplement": deadlines.CLOCK_RUNNING_STATES,
+    "accept": ("accepted",),
+}
+
+
+def _deemed_extra(detail: CaseDetail, action: str) -> bool:
+    if detail.deemed_accepted_on is None or detail.state not in _DEEMED_EXTRA.get(action, ()):
+        return False
+    return action != "accept" or detail.accept_doc_no is None
+
+
 def _check_transition(detail: CaseDetail, action: str) -> None:
     label, allowed = TRANSITIONS[action]
     state = detail.state
-    if state not in allowed:
+    if state not in allowed and not _deemed_extra(detail, action):
         allowed_labels = "、".join(STATE_LABELS[s] for s in allowed)
+        deemed = (
+            f"（{detail.deemed_accepted_on:%Y-%m-%d}起依行政许可法第三十二条视为受理）"
+            if detail.deemed_accepted_on and state in deadlines.CLOCK_RUNNING_STATES
+            else ""
+        )
         raise RuleRefused(
-            f"办件 {detail.case_no} 当前为“{STATE_LABELS[state]}”，不能{label}"
+            f"办件 {detail.case_no} 当前为“{STATE_LABELS[state]}”{deemed}，不能{label}"
             f"（仅限{allowed_labels}） / case is {state}; cannot {action}"
         )
     if action in ("pause", "complete", "forward") and detail.summary.paused:
@@ -717,6 +852,45 @@ def _check_transition(detail: CaseDetail, action: str) -> None:
             f"办件 {detail.case_no} 当前为“{STATE_LABELS[state]}”，没有进行中的特别程序 / "
             f"the case is {state} and not paused"
         )
+
+
+def _record_deeming(
+    desk: Desk, w: Writer, detail: CaseDetail, day: dt.date, trigger: str
+) -> CaseDetail:
+    """Before a step dated `day`: if §32 counts the case as accepted by then and the ledger
+    does not say so yet, record it (in the step's transaction) and return the case as it
+    then stands. `trigger` names what recorded it (a command, or the start-of-day sweep)."""
+    deeming = pending_deeming(desk.conn, detail, day)
+    if deeming is None:
+        return detail
+    w.append(
+        "case.deemed_accepted",
+        f"case/{detail.case_no}",
+        {
+            "case_no": detail.case_no,
+            "on": deeming.on.isoformat(),
+            "deemed_accepted_on": deeming.received_on.isoformat(),
+            "clock_start": deeming.received_on.isoformat(),
+            "notice_due": (deeming.on - dt.timedelta(days=1)).isoformat(),
+            "trigger": trigger,
+        },
+        desk.user.username,
+    )
+    return get_case(desk.conn, detail.case_no, with_timeline=False)
+
+
+def deem_overdue(desk: Desk) -> list[str]:
+    """The start-of-day sweep: record §32's deeming of every application still without a
+    (timely) notice or a decision past its five working days — dated the day it happened,
+    whenever the sweep runs. Run after the day's paper records are entered (补录)."""
+    require(desk.user.role, "case.handle")
+    today = desk.today()
+    due = due_deemings(desk.conn, today)
+    if due:
+        with desk.ledger.write() as w:
+            for d in due:
+                _record_deeming(desk, w, get_case(desk.conn, d.case_no, False), today, "sweep")
+    return [d.case_no for d in due]
 
 
 def _text(value: str, field_name: str, label: str, max_len: int = 500) -> str:
@@ -861,16 +1035,18 @@ def supplement(
     """The applicant brought (some of) the materials: tick them off."""
     require(desk.user.role, "case.handle")
     detail = get_case(desk.conn, case_no, with_timeline=False)
-    _check_transition(detail, "supplement")
     day = business_date(desk, on, detail.summary.received_on)
     names = {m.code: m.name for m in detail.materials}
     body = _ticks_body(names, ticks)
-    desk.ledger.append(
-        "case.materials_updated",
-        f"case/{detail.case_no}",
-        {"case_no": detail.case_no, "on": day.isoformat(), "materials": body},
-        desk.user.username,
-    )
+    with desk.ledger.write() as w:
+        detail = _record_deeming(desk, w, detail, day, "supplement")
+        _check_transition(detail, "supplement")
+        w.append(
+            "case.materials_updated",
+            f"case/{detail.case_no}",
+            {"case_no": detail.case_no, "on": day.isoformat(), "materials": body},
+            desk.user.username,
+        )
     return get_case(desk.conn, detail.case_no)
 
 
@@ -921,48 +1097,59 @@ def issue_notice(
     is refused unless a director authorised it; it is then recorded and reported."""
     require(desk.user.role, "case.handle")
     detail = get_case(desk.conn, case_no, with_timeline=False)
-    _check_transition(detail, "notice")
-    if override is not None:
-        _check_override(desk, override)
-    if detail.notices and override is None:
-        raise RuleRefused(
-            f"办件 {detail.case_no} 已出具过一次性告知书（{detail.notices[0].notice_no}），"
-            f"再次告知须中心负责人授权并说明理由 / a one-time notice was already issued; a "
-            f"second one needs the director's override"
-        )
     day = business_date(desk, on, detail.summary.received_on)
-    items = [
-        {
-            "code": m.code,
-            "name": m.name,
-            "problem": m.note or MATERIAL_STATUSES[m.status],
-            "how_to_fix": "请补交原件及复印件"
-            if m.status == "missing"
-            else "请按要求更正后重新提交",
-        }
-        for m in detail.missing_materials()
-    ]
-    for x in extra:
-        items.append(
-            {
-                "code": x.code,
-                "name": _text(x.name, "extra.name", "材料名称", 100),
-                "problem": _text(x.problem, "extra.problem", "存在问题", 200),
-                "how_to_fix": _text(x.how_to_fix, "extra.how_to_fix", "补正要求", 200),
-            }
-        )
-    if not items:
-        raise RuleRefused("没有缺少或不符合要求的材料，无需告知，可直接受理 / nothing is missing")
     calendar = load_calendar(desk.conn)
-    if return_by is None:
-        days = int(settings.get(desk.conn, "notice_return_workdays"))
-        return_by = calendar.add_workdays(day, days).date
-    if return_by <= day:
-        raise InvalidInput("return_by", "补正期限须晚于告知日期 / return-by must be later")
     notice_days = int(settings.get(desk.conn, "notice_due_workdays"))
-    late = day > calendar.add_workdays(detail.summary.received_on, notice_days).date
-    year = day.year
+    notice_due = notice_due_on(calendar, detail.summary.received_on, notice_days)
+    late = day > notice_due
     with desk.ledger.write() as w:
+        # A late notice: §32 counted the case as accepted before it; that comes first.
+        detail = _record_deeming(desk, w, detail, day, "notice")
+        _check_transition(detail, "notice")
+        if override is not None:
+            _check_override(desk, override)
+        if detail.notices and override is None:
+            raise RuleRefused(
+                f"办件 {detail.case_no} 已出具过一次性告知书（{detail.notices[0].notice_no}），"
+                f"再次告知须中心负责人授权并说明理由 / a one-time notice was already issued; a "
+                f"second one needs the director's override"
+            )
+        if detail.deemed_accepted_on is not None and not late:
+            raise RuleRefused(
+                f"办件 {detail.case_no} 已登记为自 {detail.deemed_accepted_on:%Y-%m-%d} 起视为受理"
+                f"（行政许可法第三十二条），不能再登记 {notice_due:%Y-%m-%d} 前的告知 / the case "
+                f"is recorded as deemed accepted; a notice dated in time cannot follow that"
+            )
+        items = [
+            {
+                "code": m.code,
+                "name": m.name,
+                "problem": m.note or MATERIAL_STATUSES[m.status],
+                "how_to_fix": "请补交原件及复印件"
+                if m.status == "missing"
+                else "请按要求更正后重新提交",
+            }
+            for m in detail.missing_materials()
+        ]
+        for x in extra:
+            items.append(
+                {
+                    "code": x.code,
+                    "name": _text(x.name, "extra.name", "材料名称", 100),
+                    "problem": _text(x.problem, "extra.problem", "存在问题", 200),
+                    "how_to_fix": _text(x.how_to_fix, "extra.how_to_fix", "补正要求", 200),
+                }
+            )
+        if not items:
+            raise RuleRefused(
+                "没有缺少或不符合要求的材料，无需告知，可直接受理 / nothing is missing"
+            )
+        if return_by is None:
+            days = int(settings.get(desk.conn, "notice_return_workdays"))
+            return_by = calendar.add_workdays(day, days).date
+        if return_by <= day:
+            raise InvalidInput("return_by", "补正期限须晚于告知日期 / return-by must be later")
+        year = day.year
         doc_seq = _next_counter(desk.conn, f"notice:{year}")
         notice_no = _doc_no(desk, "补正告", year, doc_seq)
         w.append(
@@ -995,27 +1182,25 @@ def accept(
     clock — from the receipt date when §32 makes the application count as accepted then."""
     require(desk.user.role, "case.handle")
     detail = get_case(desk.conn, case_no, with_timeline=False)
-    _check_transition(detail, "accept")
-    day = business_date(desk, on, detail.summary.received_on)
+    # A deemed case's acceptance document is not dated before the day it counted as accepted.
+    day = business_date(desk, on, detail.accepted_on or detail.summary.received_on)
     names = {m.code: m.name for m in detail.materials}
     body_ticks = _ticks_body(names, ticks or {})
-    merged = {m.code: {"code": m.code, "status": m.status} for m in detail.materials}
-    merged.update({t["code"]: t for t in body_ticks})
-    item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
-    blocking = _blocking(item.materials, list(merged.values()))
-    if blocking:
-        missing = "、".join(blocking)
-        raise RuleRefused(
-            f"材料不齐（{missing}），不能受理；请出具一次性告知书 / materials incomplete"
-        )
-    calendar = load_calendar(desk.conn)
-    notice_days = int(settings.get(desk.conn, "notice_due_workdays"))
-    notice_due = calendar.add_workdays(detail.summary.received_on, notice_days).date
-    deemed = detail.deemed_accepted_on
-    if deemed is None and not detail.notices and day > notice_due:
-        deemed = detail.summary.received_on  # §32: no notice within 5 days
-    clock_start = deemed or day
     with desk.ledger.write() as w:
+        # §32: accepted only after the five working days with no notice: deemed from receipt.
+        detail = _record_deeming(desk, w, detail, day, "accept")
+        _check_transition(detail, "accept")
+        merged = {m.code: {"code": m.code, "status": m.status} for m in detail.materials}
+        merged.update({t["code"]: t for t in body_ticks})
+        item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
+        blocking = _blocking(item.materials, list(merged.values()))
+        if blocking:
+            missing = "、".join(blocking)
+            raise RuleRefused(
+                f"材料不齐（{missing}），不能受理；请出具一次性告知书 / materials incomplete"
+            )
+        deemed = detail.deemed_accepted_on
+        clock_start = deemed or day
         doc_seq = _next_counter(desk.conn, f"accept:{day.year}")
         w.append(
             "case.accepted",
@@ -1049,10 +1234,13 @@ def reject(
     """不予受理: not in scope or not our competence; the notice says why and where to go."""
     require(desk.user.role, "case.handle")
     detail = get_case(desk.conn, case_no, with_timeline=False)
-    _check_transition(detail, "reject")
     day = business_date(desk, on, detail.summary.received_on)
     reason_text, where = check_rejection(reason, where_to_go)
     with desk.ledger.write() as w:
+        # Past the five working days with no notice the application counts as accepted:
+        # no longer a 不予受理 (the case is decided on its merits, 办结 不予批准).
+        detail = _record_deeming(desk, w, detail, day, "reject")
+        _check_transition(detail, "reject")
         doc_seq = _next_counter(desk.conn, f"reject:{day.year}")
         w.append(
             "case.rejected",
@@ -1080,15 +1268,18 @@ def _simple(
 ) -> CaseDetail:
     require(desk.user.role, "case.handle")
     detail = get_case(desk.conn, case_no, with_timeline=False)
-    _check_transition(detail, action)
-    not_before = detail.accepted_on or detail.summary.received_on
-    day = business_date(desk, on, not_before)
-    desk.ledger.append(
-        kind,
-        f"case/{detail.case_no}",
-        {"case_no": detail.case_no, "on": day.isoformat(), **fields},
-        desk.user.username,
-    )
+    day = business_date(desk, on, detail.summary.received_on)
+    with desk.ledger.write() as w:
+        detail = _record_deeming(desk, w, detail, day, action)
+        _check_transition(detail, action)
+        not_before = detail.accepted_on or detail.summary.received_on
+        business_date(desk, day, not_before)  # a step after acceptance is not dated before it
+        w.append(
+            kind,
+            f"case/{detail.case_no}",
+            {"case_no": detail.case_no, "on": day.isoformat(), **fields},
+            desk.user.username,
+        )
     return get_case(desk.conn, detail.case_no)
 
 
@@ -1201,7 +1392,10 @@ def lapse(desk: Desk, case_no: str, on: dt.date | None = None) -> CaseDetail:
 
 
 def lapse_overdue(desk: Desk) -> list[str]:
-    """Close every case whose correction period has run out (run at the start of a day)."""
+    """Close every case whose correction period has run out (run at the start of a day).
+    §32's deemings are recorded first: a case deemed accepted is never closed for missing
+    materials, whatever its notice's return-by date."""
+    deem_overdue(desk)
     today = desk.today()
     due = [
         r[0]
@@ -1226,10 +1420,14 @@ def add_note(desk: Desk, case_no: str, text: str) -> None:
     )
 
 
-def allowed_actions(detail: CaseDetail) -> list[str]:
+def allowed_actions(detail: CaseDetail, deeming: Deeming | None = None) -> list[str]:
     """The actions the desk may offer for this case now, in TRANSITIONS order: the same checks
     the commands make, so a screen never offers a button the service would refuse for the
-    case's state. (`lapse` is left out: it is a start-of-day job, not a clerk's choice.)"""
+    case's state. (`lapse` is left out: it is a start-of-day job, not a clerk's choice.)
+    With its `pending_deeming` for today, a case §32 already counts as accepted is judged as
+    the command will see it once the deeming is recorded."""
+    if deeming is not None:
+        detail = _as_deemed(detail, deeming)
     offered: list[str] = []
     for action in TRANSITIONS:
         if action == "lapse":

@@ -248,8 +248,16 @@ def cmd_case_search(args: argparse.Namespace) -> int:
 
 def cmd_case_lapse(args: argparse.Namespace) -> int:
     def work(desk: Desk) -> int:
+        deemed = cases.deem_overdue(desk)
         lapsed = cases.lapse_overdue(desk)
-        emit(args, lapsed, f"按补正逾期处理 {len(lapsed)} 件" + "".join(f"\n  {c}" for c in lapsed))
+        emit(
+            args,
+            {"deemed_accepted": deemed, "lapsed": lapsed},
+            f"视为受理（行政许可法第三十二条：逾期未告知） {len(deemed)} 件"
+            + "".join(f"\n  {c}" for c in deemed)
+            + f"\n按补正逾期处理 {len(lapsed)} 件"
+            + "".join(f"\n  {c}" for c in lapsed),
+        )
         return 0
 
     return _with_desk(args, work)
@@ -563,7 +571,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("text")
     q.set_defaults(func=cmd_case_search)
 
-    q = cs.add_parser("lapse-overdue", help="close cases whose correction period ran out")
+    q = cs.add_parser(
+        "lapse-overdue",
+        help="start of day: record §32 deemed acceptances (no notice within 5 working days), "
+        "then close cases whose correction period ran out",
+    )
     add_common(q, json_out=True)
     q.set_defaults(func=cmd_case_lapse)
 

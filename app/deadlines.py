@@ -82,6 +82,53 @@ def status(
     return DeadlineStatus(due_on, shaky, left, warning_level(left, yellow_at), reason)
 
 
+def _pauses(
+    conn: Connection,
+    calendar: WorkCalendar,
+    case_no: str,
+    clock_start: dt.date,
+    unit: str,
+    end: dt.date | None,
+) -> tuple[list[tuple[int, int]], bool]:
+    """(ordinal, days that do not count) of each special procedure ended (by the end of
+    `end`, when given), and whether one was still running then."""
+    # The clock start day itself never counts (民法典 §201): a pause begun that day loses
+    # only the days after it.
+    first_counted = clock_start + dt.timedelta(days=1)
+    lengths: list[tuple[int, int]] = []
+    running = False
+    for ordinal, started_on, ended_on in conn.execute(
+        "SELECT ordinal, started_on, ended_on FROM case_pauses WHERE case_no = ?", (case_no,)
+    ):
+        if end is not None and started_on > end.isoformat():
+            continue  # begun after `end`
+        if ended_on is None or (end is not None and ended_on > end.isoformat()):
+            running = True
+            continue
+        started = max(dt.date.fromisoformat(started_on), first_counted)
+        lengths.append(
+            (ordinal, pause_length(calendar, unit, started, dt.date.fromisoformat(ended_on)))
+        )
+    return lengths, running
+
+
+def due_as_of(
+    conn: Connection,
+    calendar: WorkCalendar,
+    case_no: str,
+    clock_start: dt.date,
+    days: int,
+    unit: str,
+    end: dt.date,
+) -> Due | None:
+    """The due date as it stood at the end of `end` (a past report): special procedures
+    ended later had not extended it yet, and one still running then stopped the clock."""
+    lengths, running = _pauses(conn, calendar, case_no, clock_start, unit, end)
+    if running:
+        return None
+    return compute_due(calendar, clock_start, days, unit, sum(n for _, n in lengths))
+
+
 def recompute_case(conn: Connection, calendar: WorkCalendar, case_no: str) -> None:
     row = conn.execute(
         "SELECT clock_start, limit_days, limit_unit, paused FROM cases WHERE case_no = ?",
@@ -90,22 +137,13 @@ def recompute_case(conn: Connection, calendar: WorkCalendar, case_no: str) -> No
     if row is None or row[0] is None:
         return
     clock_start, days, unit, paused = dt.date.fromisoformat(row[0]), row[1], row[2], row[3]
-    total_paused = 0
-    # The clock start day itself never counts (民法典 §201): a pause begun that day loses
-    # only the days after it.
-    first_counted = clock_start + dt.timedelta(days=1)
-    for pause in conn.execute(
-        "SELECT ordinal, started_on, ended_on FROM case_pauses WHERE case_no = ? "
-        "AND ended_on IS NOT NULL",
-        (case_no,),
-    ):
-        started = max(dt.date.fromisoformat(pause[1]), first_counted)
-        length = pause_length(calendar, unit, started, dt.date.fromisoformat(pause[2]))
+    lengths, _ = _pauses(conn, calendar, case_no, clock_start, unit, None)
+    for ordinal, length in lengths:
         conn.execute(
             "UPDATE case_pauses SET workdays = ? WHERE case_no = ? AND ordinal = ?",
-            (length, case_no, pause[0]),
+            (length, case_no, ordinal),
         )
-        total_paused += length
+    total_paused = sum(n for _, n in lengths)
     if paused:
         # The clock stands still: no due date until the special procedure ends.
         conn.execute(

@@ -245,7 +245,8 @@ def _safe(action: Callable[[], object]) -> None:
 
 def _first_day_cases(sim: _Sim) -> None:
     """Two cases that break the five-day rule of 行政许可法 §32, for the director's report:
-    one never decided, one whose notice came too late (it counts as accepted on receipt)."""
+    one never decided, one whose notice came too late. Both count as accepted from receipt
+    (the morning sweep records it) and run their clock from that day."""
     desk = sim.desk("liuyang")
     item = next(i for i in sim.items if i.code == "512B0003600031")  # 临时救助
     cases.intake(desk, item.code, sim.person(), _all_received(item))

@@ -13,9 +13,15 @@ What is counted, and by which date:
   them; overdue when past the due date in working days, judged on the period's last day (or
   today, when the period runs on into the future).
 * one-notice overrides and the §32 lapses (行政许可法第三十二条): notices given later than five
-  working days after receipt, applications that therefore count as accepted on receipt, and
-  applications still undecided (no notice, no decision) more than five working days after
-  receipt.
+  working days after receipt, and applications that count as accepted from receipt because
+  no notice came within those five working days — counted as accepted (and open, with a due
+  date from the receipt date) on the day after the fifth, whether or not the ledger records
+  the deeming yet, so the figures do not depend on when the start-of-day sweep ran.
+
+Every record counts on its business date (`on`: paper records entered later, 补录, belong to
+the day on the paper), never on the time it was typed: a past day's report says what was true
+that day and says it again whenever it is run. Only the settings and who covered for whom
+are taken as they stood at the end of the period by the event time.
 * consultations and referrals; ratings per level and the satisfaction rate — levels 1–3
   (非常满意, 满意, 基本满意) over all ratings, ratings voided by an upheld appeal left out —
   with open and overdue follow-ups; complaints; follow-ups and complaints closed in the period
@@ -39,7 +45,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from app import away, centre, duty_records, ratings, settings, windows
+from app import away, cases, centre, deadlines, duty_records, ratings, settings, windows
 from app.calendar import load_calendar
 from app.cases import OPEN_STATES, STATE_LABELS
 from app.complaints import CHANNELS as COMPLAINT_CHANNELS
@@ -141,7 +147,6 @@ class OverrideLine:
 SECTION32_KINDS = {
     "late_notice": "收件后超过5个工作日才一次性告知",
     "deemed_accepted": "逾期未告知，自收到材料之日起视为受理",
-    "undecided": "收件超过5个工作日既未告知也未受理",
 }
 
 
@@ -353,10 +358,61 @@ def _item_names(conn: Connection, codes: set[str]) -> dict[str, str]:
     return names
 
 
+@dataclass(frozen=True)
+class _Notice:
+    """A one-time notice on its business date (`on`: a paper notice entered later, 补录,
+    belongs to the day it was handed over, not the day it was typed)."""
+
+    case_no: str
+    notice_no: str
+    on: str
+    late: bool
+    issued_by: str
+    override_by: str | None
+    override_reason: str | None
+
+
+def _flagged_notices(conn: Connection, start: str, end: str) -> list[_Notice]:
+    """The late notices and the director-authorised second notices dated in [start, end].
+    A notice is never dated after it was typed, so only those typed since `start` can be; the
+    business date of each comes from its event (the notice table keeps when it was typed)."""
+    notices: list[_Notice] = []
+    for case_no, notice_no, late, by, override_by, reason in conn.execute(
+        "SELECT case_no, notice_no, late, issued_by, override_by, override_reason "
+        "FROM case_notices WHERE (late = 1 OR override_by IS NOT NULL) AND issued_at >= ?",
+        (start,),
+    ):
+        (on,) = conn.execute(
+            "SELECT json_extract(body, '$.on') FROM events WHERE subject = ? "
+            "AND kind = 'case.notice_issued' AND json_extract(body, '$.notice_no') = ?",
+            (f"case/{case_no}", notice_no),
+        ).fetchone()
+        if on <= end:
+            notices.append(_Notice(case_no, notice_no, on, bool(late), by, override_by, reason))
+    return sorted(notices, key=lambda n: (n.on, n.notice_no))
+
+
+# For a past period: whether a case had been forwarded / told what to supply by its end, by
+# the business dates in the case's own events (found through the subject index).
+_STEP_BY_END = (
+    "EXISTS (SELECT 1 FROM events e WHERE e.subject = 'case/' || case_no AND e.kind = '{}' "
+    "AND json_extract(e.body, '$.on') <= ?)"
+)
+
+
+def _pending_deemings(conn: Connection, as_of: dt.date, notice_days: int) -> dict[str, str]:
+    """case_no → the day §32 counted it as accepted, for the cases it counts so by `as_of`
+    that the ledger does not record yet (the start-of-day sweep will, dated that same day):
+    a report says the same before and after the sweep. Recorded deemings are accepted cases
+    (`accepted_on` the day of the deeming) and need nothing more."""
+    return {d.case_no: d.on.isoformat() for d in cases.due_deemings(conn, as_of, notice_days)}
+
+
 def _case_figures(
-    conn: Connection, start: str, end: str
+    conn: Connection, start: str, end: str, deemed: dict[str, str]
 ) -> tuple[CaseCounts, dict[str, ItemFigures], dict[str, CaseCounts]]:
-    """Three grouped queries, each answered from a covering index (migration 0003)."""
+    """Three grouped queries, each answered from a covering index (migration 0003), and the
+    §32 deemings not recorded yet counted as accepted on their day."""
     totals = CaseCounts()
     items: dict[str, CaseCounts] = defaultdict(CaseCounts)
     staff: dict[str, CaseCounts] = defaultdict(CaseCounts)
@@ -379,6 +435,12 @@ def _case_figures(
         (start, end),
     ):
         add(code, who, accepted=n)
+    for case_no, on in deemed.items():
+        if start <= on <= end:
+            code, who = conn.execute(
+                "SELECT item_code, received_by FROM cases WHERE case_no = ?", (case_no,)
+            ).fetchone()
+            add(code, who, accepted=1)
     for code, who, state, n, with_due, on_time in conn.execute(
         "SELECT item_code, received_by, state, count(*), sum(due_on IS NOT NULL), "
         "sum(due_on IS NOT NULL AND closed_on <= due_on) FROM cases "
@@ -395,33 +457,6 @@ def _case_figures(
     return totals, by_item, dict(staff)
 
 
-def _states_at_end(
-    conn: Connection, end: str, moment: dt.datetime
-) -> Callable[[str, str | None], str]:
-    """For a past period: the state a case was in at its end, from the dates the projection
-    keeps (acceptance, one-time notices) and the forwarding events recorded by then."""
-    forwarded = {
-        subject.removeprefix("case/")
-        for (subject,) in conn.execute(
-            "SELECT subject FROM events WHERE kind = 'case.forwarded' AND at < ?",
-            (away.time_key(moment),),
-        )
-    }
-    noticed = {
-        r[0]
-        for r in conn.execute(
-            "SELECT DISTINCT case_no FROM case_notices WHERE substr(issued_at, 1, 10) <= ?", (end,)
-        )
-    }
-
-    def state_at_end(case_no: str, accepted_on: str | None) -> str:
-        if accepted_on and accepted_on <= end:
-            return "in_handling" if case_no in forwarded else "accepted"
-        return "awaiting_correction" if case_no in noticed else "received"
-
-    return state_at_end
-
-
 def _open_cases(
     conn: Connection,
     end: str,
@@ -429,25 +464,62 @@ def _open_cases(
     names: dict[str, str],
     moment: dt.datetime,
     past: bool,
+    deemed: dict[str, str],
 ) -> list[OpenCaseLine]:
     """Cases received by `end` and not closed by then (two indexed queries), in the state
-    they were in then and with the colleague who covered for their holder at `moment` (the
-    end of the period, or now while it runs)."""
+    they were in then, due as they stood then, and with the colleague who covered for their
+    holder at `moment` (the end of the period, or now while it runs). A case §32 counts as
+    accepted runs from its receipt whether or not the ledger records the deeming yet."""
     calendar = load_calendar(conn)
     covers = away.covers_at(conn, moment)
-    state_at_end = _states_at_end(conn, end, moment) if past else None
-    cols = "case_no, item_name, state, holder, received_on, due_on, accepted_on"
+    steps = (
+        f"{_STEP_BY_END.format('case.forwarded')}, {_STEP_BY_END.format('case.notice_issued')}, "
+        "EXISTS (SELECT 1 FROM case_pauses p WHERE p.case_no = cases.case_no)"
+        if past
+        else "0, 0, 0"
+    )
+    cols = (
+        "case_no, item_name, state, holder, received_on, due_on, accepted_on, clock_start, "
+        f"limit_days, limit_unit, {steps}"
+    )
+    by_end = (end, end) if past else ()
     marks = ",".join("?" for _ in OPEN_STATES)
     rows = conn.execute(
         f"SELECT {cols} FROM cases WHERE state IN ({marks}) AND received_on <= ? "
         f"UNION ALL SELECT {cols} FROM cases INDEXED BY cases_report_closed "
         "WHERE closed_on > ? AND received_on <= ?",
-        (*OPEN_STATES, end, end, end),
+        (*by_end, *OPEN_STATES, end, *by_end, end, end),
     ).fetchall()
     lines: list[OpenCaseLine] = []
-    for case_no, item_name, now_state, holder, received_on, due_on, accepted_on in rows:
-        state = state_at_end(case_no, accepted_on) if state_at_end else now_state
-        due = _d(due_on) if accepted_on and accepted_on <= end else None
+    for row in rows:
+        case_no, item_name, state, holder, received_on, due_on, accepted_on = row[:7]
+        clock_start, days, unit, forwarded, noticed, had_pauses = row[7:]
+        accepted = accepted_on or deemed.get(case_no)  # §32 counts it accepted from then
+        if past:
+            # The state it was in at the end of the period, by its steps' business dates.
+            if accepted and accepted <= end:
+                state = "in_handling" if forwarded else "accepted"
+            else:
+                state = "awaiting_correction" if noticed else "received"
+        elif case_no in deemed:
+            state = "accepted"
+        due: dt.date | None = None
+        if case_no in deemed:
+            due = deadlines.compute_due(calendar, _dd(received_on), days, unit, 0).date
+        elif accepted_on and accepted_on <= end:
+            if had_pauses:  # (past periods only) the due date may have moved since
+                stood = deadlines.due_as_of(
+                    conn,
+                    calendar,
+                    case_no,
+                    _dd(clock_start or received_on),
+                    days,
+                    unit,
+                    _dd(end),
+                )
+                due = stood.date if stood else None
+            else:
+                due = _d(due_on)
         left = calendar.workdays_between(as_of, due) if due else None
         lines.append(
             OpenCaseLine(
@@ -483,47 +555,24 @@ def _setting_at(conn: Connection, key: str, moment: dt.datetime | None) -> Any:
 
 
 def _section32(
-    conn: Connection, start: str, end: str, as_of: dt.date, moment: dt.datetime | None
+    conn: Connection, start: str, end: str, flagged: list[_Notice], deemed: dict[str, str]
 ) -> list[Section32Line]:
-    calendar = load_calendar(conn)
-    notice_days = int(_setting_at(conn, "notice_due_workdays", moment))
+    """Notices given late in the period, and the applications §32 counted as accepted in
+    it (recorded, or still to be recorded by the sweep), each on its business date."""
+    sql = "SELECT case_no, item_name, holder, received_on FROM cases WHERE case_no = ?"
+    late = sorted({n.case_no for n in flagged if n.late})
+    pending = sorted(no for no, on in deemed.items() if start <= on <= end)
     lines: list[Section32Line] = []
-    for case_no, item, holder, received in conn.execute(
-        # CROSS JOIN: SQLite then reads the (few) notices first instead of every case.
-        "SELECT DISTINCT c.case_no, c.item_name, c.holder, c.received_on FROM case_notices n "
-        "CROSS JOIN cases c ON c.case_no = n.case_no "
-        "WHERE n.late = 1 AND substr(n.issued_at, 1, 10) BETWEEN ? AND ?",
-        (start, end),
-    ):
-        lines.append(Section32Line(case_no, item, holder, _dd(received), "late_notice"))
+    for kind, numbers in (("late_notice", late), ("deemed_accepted", pending)):
+        for number in numbers:
+            case_no, item, holder, received = conn.execute(sql, (number,)).fetchone()
+            lines.append(Section32Line(case_no, item, holder, _dd(received), kind))
     for case_no, item, holder, received in conn.execute(
         "SELECT case_no, item_name, holder, received_on FROM cases "
         "WHERE accepted_on BETWEEN ? AND ? AND deemed_accepted_on IS NOT NULL",
         (start, end),
     ):
         lines.append(Section32Line(case_no, item, holder, _dd(received), "deemed_accepted"))
-    # Undecided at the end of the period: still received (or corrected) now, or decided only
-    # after it; and no notice by then. Three indexed candidate sets.
-    # INDEXED BY: left to itself SQLite reads every case received before the end; the
-    # covering indexes of migration 0003 hold the dates these filter on.
-    no_notice = (
-        "SELECT case_no, item_name, holder, received_on FROM cases c {} "
-        "AND received_on <= ? AND NOT EXISTS (SELECT 1 FROM case_notices n "
-        "WHERE n.case_no = c.case_no AND substr(n.issued_at, 1, 10) <= ?)"
-    )
-    candidates = " UNION ".join(
-        no_notice.format(where)
-        for where in (
-            "WHERE state IN ('received', 'awaiting_correction')",
-            "INDEXED BY cases_report_accepted WHERE accepted_on > ?",
-            "INDEXED BY cases_report_closed WHERE closed_on > ? AND accepted_on IS NULL",
-        )
-    )
-    for case_no, item, holder, received in conn.execute(
-        candidates, (end, end, end, end, end, end, end, end)
-    ):
-        if as_of > calendar.add_workdays(_dd(received), notice_days).date:
-            lines.append(Section32Line(case_no, item, holder, _dd(received), "undecided"))
     return sorted(lines, key=lambda x: (x.kind, x.received_on, x.case_no))
 
 
@@ -556,43 +605,60 @@ def _consultations(
     return ConsultationFigures(total, ours, total - ours, tuple(subjects)), per_staff
 
 
+def _appeals_at_end(
+    conn: Connection, end: str, moment: dt.datetime | None
+) -> tuple[set[str], set[str]]:
+    """As the end of the period stood, by the business dates of the rulings: the ratings
+    voided by an upheld appeal, and the appeals still undecided. An appeal has no business
+    date of its own: its entry time counts."""
+    decided: set[str] = set()
+    voided: set[str] = set()
+    for b in _events_before(conn, "rating.appeal_decided", None):
+        if b["on"] <= end:
+            decided.add(b["rating_no"])
+            if b["upheld"]:
+                voided.add(b["rating_no"])
+    appealed = {b["rating_no"] for b in _events_before(conn, "rating.appealed", moment)}
+    return voided, appealed - decided
+
+
 def _ratings(
-    conn: Connection, start: str, end: str, as_of: dt.date
+    conn: Connection, start: str, end: str, as_of: dt.date, moment: dt.datetime | None
 ) -> tuple[RatingFigures, dict[str, tuple[int, int]]]:
     per_level = dict.fromkeys(ratings.LEVELS, 0)
     voided = 0
     per_staff: dict[str, tuple[int, int]] = {}
-    for who, level, is_void, n in conn.execute(
-        "SELECT staff, level, voided, count(*) FROM ratings WHERE on_date BETWEEN ? AND ? "
-        "GROUP BY staff, level, voided",
+    voided_then, pending_then = _appeals_at_end(conn, end, moment)
+    for rating_no, who, level in conn.execute(
+        "SELECT rating_no, staff, level FROM ratings WHERE on_date BETWEEN ? AND ?",
         (start, end),
     ):
-        if is_void:
-            voided += n
+        if rating_no in voided_then:
+            voided += 1
             continue
-        per_level[level] += n
+        per_level[level] += 1
         total, bad = per_staff.get(who, (0, 0))
-        per_staff[who] = (total + n, bad + (n if level in ratings.BAD_LEVELS else 0))
+        per_staff[who] = (total + 1, bad + (1 if level in ratings.BAD_LEVELS else 0))
     total = sum(per_level.values())
     satisfied = sum(per_level[lv] for lv in ratings.SATISFIED_LEVELS)
-    pending = conn.execute(
-        "SELECT count(*) FROM ratings WHERE appeal_state = 'pending' AND on_date <= ?", (end,)
-    ).fetchone()[0]
+    pending = len(pending_then)
     calendar = load_calendar(conn)
     followups: list[FollowUpLine] = []
     # Open at the end of the period: open now, or closed only after it (two indexed sets).
     cols = (
-        "SELECT r.rating_no, r.staff, r.level, f.due_on, f.verified_at, f.rectified_at "
+        "SELECT r.rating_no, r.staff, r.level, f.due_on "
         "FROM rating_followups f JOIN ratings r ON r.rating_no = f.rating_no WHERE "
     )
-    for rating_no, staff, level, due_on, verified, rectified in conn.execute(
+    for rating_no, staff, level, due_on in conn.execute(
         f"{cols} f.state = 'open' AND r.on_date <= ? UNION ALL "
         f"{cols} f.closed_on > ? AND r.on_date <= ? ORDER BY 4, 1",
         (end, end, end),
     ):
         due = _dd(due_on)
         left = calendar.workdays_between(as_of, due)
-        step = "verify" if verified is None else "rectify" if rectified is None else "callback"
+        # The step it had reached at the end of the period, by the steps' business dates.
+        done = {k for k, on in ratings.step_days(conn, rating_no).items() if on <= _dd(end)}
+        step = next((s for s in ("verify", "rectify", "callback") if s not in done), "callback")
         followups.append(FollowUpLine(rating_no, staff, level, step, due, left, left < 0))
     late = _closed_late(
         conn,
@@ -651,12 +717,14 @@ def _complaints(
     ).fetchone()[0]
     calendar = load_calendar(conn)
     open_list: list[ComplaintLine] = []
-    cols = "SELECT complaint_no, on_date, channel, about_staff, state, due_on FROM complaints"
-    for number, on, channel, who, state, due_on in conn.execute(
+    cols = "SELECT complaint_no, on_date, channel, about_staff, handled_on, due_on FROM complaints"
+    for number, on, channel, who, handled_on, due_on in conn.execute(
         f"{cols} WHERE state IN ('open', 'handled') AND on_date <= ? UNION ALL "
         f"{cols} WHERE closed_on > ? AND on_date <= ? ORDER BY 6, 1",
         (end, end, end),
     ):
+        # Its state at the end of the period, by the business date of the handling.
+        state = "handled" if handled_on and handled_on <= end else "open"
         left = calendar.workdays_between(as_of, _dd(due_on))
         open_list.append(
             ComplaintLine(number, _dd(on), channel, who, state, _dd(due_on), left, left < 0)
@@ -757,7 +825,33 @@ def _away(
     return figures, per_staff
 
 
-def _supervision(conn: Connection, as_of: dt.date) -> Supervision:
+def _events_before(conn: Connection, kind: str, moment: dt.datetime | None) -> list[Any]:
+    """The bodies of `kind` events entered before `moment` (None: all of them), in order."""
+    if moment is None:
+        rows = conn.execute("SELECT body FROM events WHERE kind = ? ORDER BY seq", (kind,))
+    else:
+        rows = conn.execute(
+            "SELECT body FROM events WHERE kind = ? AND at < ? ORDER BY seq",
+            (kind, away.time_key(moment)),
+        )
+    return [json.loads(text) for (text,) in rows]
+
+
+def _faulty_at(conn: Connection, moment: dt.datetime | None) -> int:
+    """Equipment out of order at the end of a past period (`moment`; None: now). A status
+    change has no business date: its entry time counts, and a later repair or breakdown
+    does not rewrite a past day."""
+    if moment is None:
+        return int(
+            conn.execute("SELECT count(*) FROM equipment WHERE status = 'faulty'").fetchone()[0]
+        )
+    last: dict[str, str] = {}
+    for b in _events_before(conn, "equipment.status_changed", moment):
+        last[b["asset_no"]] = b["status"]
+    return sum(status == "faulty" for status in last.values())
+
+
+def _supervision(conn: Connection, as_of: dt.date, moment: dt.datetime | None) -> Supervision:
     hall = None
     profile = centre.own_profile(conn)
     if profile is not None:
@@ -772,7 +866,7 @@ def _supervision(conn: Connection, as_of: dt.date) -> Supervision:
             shortfall_m2=f"{g.shortfall_m2:.2f}",
         )
     statuses = centre.inspection_status(conn, as_of)
-    faulty = conn.execute("SELECT count(*) FROM equipment WHERE status = 'faulty'").fetchone()[0]
+    faulty = _faulty_at(conn, moment)
     short: list[TenureLine] = []
     for w in windows.list_windows(conn):
         if w.primary_clerk:
@@ -810,22 +904,22 @@ def build_report(
     names = duty_records.display_names(conn)
     desk = conn.execute("SELECT centre_code, centre_name FROM desk").fetchone()
 
-    totals, by_item, staff_counts = _case_figures(conn, s, e)
-    open_cases = _open_cases(conn, e, as_of, names, moment, past)
-    consult, consult_staff = _consultations(conn, s, e)
-    rating_figs, rating_staff = _ratings(conn, s, e, as_of)
-    complaint_figs, complaint_staff = _complaints(conn, s, e, as_of)
     settings_at = moment if past else None
+    flagged = _flagged_notices(conn, s, e)
+    notice_days = int(_setting_at(conn, "notice_due_workdays", settings_at))
+    deemed = _pending_deemings(conn, as_of, notice_days)
+    totals, by_item, staff_counts = _case_figures(conn, s, e, deemed)
+    open_cases = _open_cases(conn, e, as_of, names, moment, past, deemed)
+    consult, consult_staff = _consultations(conn, s, e)
+    rating_figs, rating_staff = _ratings(conn, s, e, as_of, settings_at)
+    complaint_figs, complaint_staff = _complaints(conn, s, e, as_of)
     away_figs, away_staff = _away(conn, start, end, now, settings_at)
     overrides = [
-        OverrideLine(case_no, notice_no, _dd(issued[:10]), by, override_by, reason or "")
-        for case_no, notice_no, issued, by, override_by, reason in conn.execute(
-            "SELECT case_no, notice_no, issued_at, issued_by, override_by, override_reason "
-            "FROM case_notices WHERE override_by IS NOT NULL "
-            "AND substr(issued_at, 1, 10) BETWEEN ? AND ? ORDER BY issued_at",
-            (s, e),
-        )
-    ]
+        OverrideLine(n.case_no, n.notice_no, _dd(n.on), n.issued_by, n.override_by,
+                     n.override_reason or "")
+        for n in flagged
+        if n.override_by
+    ]  # fmt: skip
 
     open_by: dict[str, list[OpenCaseLine]] = defaultdict(list)
     for line in open_cases:
@@ -869,13 +963,13 @@ def build_report(
         open_cases=tuple(open_cases),
         overdue_cases=sum(o.overdue for o in open_cases),
         notice_overrides=tuple(overrides),
-        section32=tuple(_section32(conn, s, e, as_of, settings_at)),
+        section32=tuple(_section32(conn, s, e, flagged, deemed)),
         consultations=consult,
         ratings=rating_figs,
         complaints=complaint_figs,
         special=_special(conn, s, e),
         away=away_figs,
-        supervision=_supervision(conn, as_of),
+        supervision=_supervision(conn, as_of, settings_at),
         notes=tuple(notes),
     )
 

@@ -64,7 +64,9 @@ class CaseView:
 def case_view(conn: Connection, case_no: str, today: dt.date) -> CaseView:
     detail = cases.get_case(conn, case_no)
     status = None
-    summary = detail.summary
+    # §32 may count it as accepted before the ledger records so: light and actions as then.
+    deeming = cases.pending_deeming(conn, detail, today)
+    summary = cases.as_deemed_summary(conn, detail.summary) if deeming else detail.summary
     calendar = load_calendar(conn)
     if summary.due_on is not None and summary.state in deadlines.CLOCK_RUNNING_STATES:
         status = deadlines.status(
@@ -80,7 +82,8 @@ def case_view(conn: Connection, case_no: str, today: dt.date) -> CaseView:
         reason = deadlines.provisional_reason(calendar, start, summary.due_on)
     names = {m.username: m.display_name for m in staff.list_staff(conn)}
     cover = away.case_cover(conn, detail.case_no)
-    return CaseView(detail, status, tuple(cases.allowed_actions(detail)), names, cover, reason)
+    actions = tuple(cases.allowed_actions(detail, deeming))
+    return CaseView(detail, status, actions, names, cover, reason)
 
 
 # -- the board's desk duties: today's appointments, the window and its away note ---------------

@@ -3,8 +3,9 @@ against one plain full scan of the cases table on the same encrypted connection 
 cheapest thing a report could possibly do.
 
 The projections are generated in bulk with SQL (a year of 200 000 cases, with consultations,
-ratings, complaints, away notes and special services in proportion): the report reads only
-projections, so no events are needed to measure it.
+ratings, complaints, away notes and special services in proportion), and the events a report
+reads for business dates the projections do not keep: a forwarding for every case handled
+and a one-time notice for one case in five (unchained: the report never checks the chain).
 """
 
 from __future__ import annotations
@@ -142,6 +143,34 @@ def _generate(conn: Connection) -> None:
             '', '', '', 'elderly', '', '', i % 7 = 0, i % 11 = 0, '', 'done', '', 'clerk1', '',
             ''
         FROM n
+        """
+    )
+    # Events the report reads by kind (business dates of forwarding and notices).
+    conn.execute(
+        """
+        INSERT INTO events (seq, id, at, actor, kind, subject, body, prev_hash, hash)
+        SELECT (SELECT max(seq) FROM events) + row_number() OVER (ORDER BY desk_seq),
+            'bench-fw-' || case_no, accepted_on || 'T10:00:00.000000+08:00', received_by,
+            'case.forwarded', 'case/' || case_no,
+            json_object('case_no', case_no, 'department', '民政办', 'note', '',
+                        'on', date(accepted_on, '+1 days')),
+            '', 'bench-fw-' || case_no
+        FROM cases WHERE state IN ('in_handling', 'completed') AND case_kind = 'committed'
+        """
+    )
+    conn.execute(
+        """
+        INSERT INTO events (seq, id, at, actor, kind, subject, body, prev_hash, hash)
+        SELECT (SELECT max(seq) FROM events) + row_number() OVER (ORDER BY desk_seq),
+            'bench-nt-' || case_no, received_on || 'T09:30:00.000000+08:00', received_by,
+            'case.notice_issued', 'case/' || case_no,
+            json_object('case_no', case_no, 'notice_no', 'bench-' || case_no, 'doc_seq', desk_seq,
+                'ordinal', 1, 'on', received_on, 'return_by', date(received_on, '+21 days'),
+                'items', json_array(json_object('code', 'M01', 'name', '户口簿复印件',
+                    'problem', '缺少', 'how_to_fix', '请补交原件及复印件')),
+                'override_by', NULL, 'override_reason', NULL, 'late', json('false')),
+            '', 'bench-nt-' || case_no
+        FROM cases WHERE desk_seq % 5 = 1
         """
     )
     conn.execute("COMMIT")

@@ -9,7 +9,11 @@ B     zhangsan  YLBX   03-02        03-02     completed 03-02      03-02  on tim
 C     wangwu    LSJZ   03-03        -         rejected 03-03
 D     wangwu    LSJZ   03-03        03-03     open                 03-17  overdue on 03-20
 F     zhangsan  LSJZ   03-04        03-04     completed 03-19      03-18  late
-E     wangwu    LSJZ   03-09        -         open, undecided      §32: undecided past 5 wd
+E     wangwu    LSJZ   03-09        03-17 §32 open                 03-23  (see below)
+
+E got no notice: its five working days ran out on Mon 03-16 (10 11 12 13 16), so 行政许可法
+§32 counts it as accepted from receipt on Tue 03-17 — even though nobody recorded that (no
+sweep ran) — due 10 working days after 03-09: 10 11 12 13 16 17 18 19 20 23 → Mon 03-23.
 
 Consultations: zhangsan 2 (1 referred) on 03-02, wangwu 1 on 03-10.
 Ratings: B 满意(2), zhangsan's consultation 基本满意(3), C 非常不满意(5, follow-up due 03-10,
@@ -25,6 +29,7 @@ Special: an appointment for Saturday 03-07 (holiday), a home visit on 03-12.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -135,13 +140,13 @@ def test_range_report_matches_the_hand_computed_ledger(make_desk, clock: FakeClo
     r = reports.range_report(as_user(desk, CLERK), day("2026-03-02"), day("2026-03-20"))
 
     assert r.cases == reports.CaseCounts(
-        received=6, accepted=5, completed=4, completed_on_time=3, completed_with_due=4,
+        received=6, accepted=6, completed=4, completed_on_time=3, completed_with_due=4,
         rejected=1, withdrawn=0, lapsed=0,
     )  # fmt: skip
     assert (r.on_time_rate.numerator, r.on_time_rate.denominator) == (3, 4)
     assert r.on_time_rate.percent == 75.0
     items = {i.item_code: i.counts for i in r.by_item}
-    assert (items[LSJZ].received, items[LSJZ].accepted, items[LSJZ].completed) == (5, 4, 3)
+    assert (items[LSJZ].received, items[LSJZ].accepted, items[LSJZ].completed) == (5, 5, 3)
     assert (items[LSJZ].completed_on_time, items[LSJZ].rejected) == (2, 1)
     assert (items[YLBX].received, items[YLBX].completed_on_time) == (1, 1)
 
@@ -149,7 +154,7 @@ def test_range_report_matches_the_hand_computed_ledger(make_desk, clock: FakeClo
     zs, ww = staff[CLERK], staff[CLERK2]
     assert (zs.counts.received, zs.counts.accepted, zs.counts.completed) == (3, 4, 4)
     assert zs.counts.on_time_rate.percent == 75.0
-    assert (ww.counts.received, ww.counts.accepted, ww.counts.rejected) == (3, 1, 1)
+    assert (ww.counts.received, ww.counts.accepted, ww.counts.rejected) == (3, 2, 1)
     assert (zs.open_cases, ww.open_cases, ww.overdue_cases) == (0, 2, 1)
     assert (zs.consultations, zs.referrals, ww.consultations, ww.referrals) == (2, 1, 1, 0)
     assert (zs.ratings, zs.bad_ratings, ww.ratings, ww.bad_ratings) == (3, 0, 1, 1)
@@ -159,10 +164,11 @@ def test_range_report_matches_the_hand_computed_ledger(make_desk, clock: FakeClo
 
     assert [(o.case_no, o.overdue, o.workdays_left, o.covered_by) for o in r.open_cases] == [
         (no["D"], True, -3, CLERK),
-        (no["E"], False, None, CLERK),
+        (no["E"], False, 1, CLERK),  # due Mon 03-23: one working day left on Fri 03-20
     ]
     assert r.overdue_cases == 1 and r.open_cases[0].due_on == day("2026-03-17")
-    assert [(x.case_no, x.kind) for x in r.section32] == [(no["E"], "undecided")]
+    assert r.open_cases[1].due_on == day("2026-03-23") and r.open_cases[1].state == "accepted"
+    assert [(x.case_no, x.kind) for x in r.section32] == [(no["E"], "deemed_accepted")]
     assert r.notice_overrides == ()
 
     assert (r.consultations.total, r.consultations.ours, r.consultations.referred) == (3, 2, 1)
@@ -346,10 +352,10 @@ def test_a_past_period_is_reported_as_it_stood_at_its_end(
     settings.change(director, "notice_due_workdays", 1)
     past = reports.build_report(desk.conn, day("2026-03-02"), day("2026-03-12"), desk.now())
     assert [(a.username, a.minutes_late) for a in past.away.late_returns] == [(CLERK, 30)]
-    assert past.section32 == ()  # E (received 03-09) was undecided after 03-16 only
+    assert past.section32 == ()  # E (received 03-09) counted as accepted from 03-17 only
     now = reports.build_report(desk.conn, day("2026-03-02"), day("2026-03-20"), desk.now())
     assert [a.username for a in now.away.late_returns] == []  # 60 minutes' grace from today
-    assert [(x.case_no, x.kind) for x in now.section32] == [(no["E"], "undecided")]
+    assert [(x.case_no, x.kind) for x in now.section32] == [(no["E"], "deemed_accepted")]
 
 
 def test_cover_at_the_end_of_a_past_day(make_desk: MakeDesk, clock: FakeClock) -> None:
@@ -365,3 +371,83 @@ def test_cover_at_the_end_of_a_past_day(make_desk: MakeDesk, clock: FakeClock) -
     assert [(o.case_no, o.covered_by) for o in first.open_cases] == [(case_no, CLERK2)]
     second = reports.build_report(desk.conn, day("2026-03-03"), day("2026-03-03"), desk.now())
     assert [(o.case_no, o.covered_by) for o in second.open_cases] == [(case_no, None)]
+
+
+def test_a_past_days_report_tells_that_days_truth_whenever_it_is_run(
+    make_desk: MakeDesk, clock: FakeClock
+) -> None:
+    """The daily report for Tue 2026-12-01, with paper records (补录) entered days later.
+
+    P, Q received Mon 11-23: notice due by Mon 11-30 (24 25 26 27 30), deemed from 12-01.
+      P's paper notice was handed over Fri 11-27 (in time) and typed in on 12-05.
+      Q got nothing: §32 counts it accepted on 12-01, due 10 working days after 11-23
+      (24 25 26 27 30, 12-01 02 03 04 07 → Mon 12-07): 4 working days left on 12-01.
+    R accepted Tue 11-24: due 25 26 27 30, 12-01 02 03 04 07 08 → Tue 12-08 (5 left on 12-01);
+      a special procedure from 12-03 (after the day) takes its due date away now.
+    T accepted Wed 11-25, forwarded on paper Mon 11-30, typed in 12-03: in handling on 12-01.
+    A bad review of zhangsan on 12-01 is verified on 12-08 and voided on appeal on 12-10; a
+    complaint made on 12-01 is handled on 12-08; a printer broke on 12-08.
+    """
+    desk = duty_desk(make_desk)
+    zs, director = as_user(desk, CLERK), as_user(desk, DIRECTOR)
+    at(clock, "2026-11-23")
+    p = _case(zs, LSJZ, 1, complete=False)
+    q = _case(zs, LSJZ, 2, complete=False)
+    at(clock, "2026-11-24")
+    r = _case(zs, LSJZ, 3)
+    cases.accept(zs, r)
+    at(clock, "2026-11-25")
+    t = _case(zs, LSJZ, 4)
+    cases.accept(zs, t)
+    at(clock, "2026-12-01", 16)
+    bad = ratings.rate(zs, "case", r, 5, "qr", "等了很久")
+    complaint = complaints.register(zs, "phone", "窗口排队时间长", about_staff=CLERK2)
+    printer = centre.register_equipment(director, "printer", "一号窗口打印机", window_no=1)
+    at(clock, "2026-12-03")
+    cases.forward(zs, t, "民政办", on=day("2026-11-30"))
+    cases.pause(zs, r, "inspection", "入户调查")
+    at(clock, "2026-12-05")
+    cases.issue_notice(zs, p, on=day("2026-11-27"))
+
+    first = reports.daily_report(zs, day("2026-12-01"))
+    assert first.cases.accepted == 1  # Q, counted on the day §32 made it accepted
+    assert [(x.case_no, x.kind) for x in first.section32] == [(q, "deemed_accepted")]
+    lines = {o.case_no: o for o in first.open_cases}
+    assert {k: lines[k].state for k in (p, q, r, t)} == {
+        p: "awaiting_correction",
+        q: "accepted",
+        r: "accepted",
+        t: "in_handling",
+    }
+    assert (lines[q].due_on, lines[q].workdays_left) == (day("2026-12-07"), 4)
+    assert (lines[r].due_on, lines[r].workdays_left) == (day("2026-12-08"), 5)
+    assert cases.get_case(desk.conn, r).summary.due_on is None  # paused now
+    assert (first.ratings.total, first.ratings.bad, first.ratings.voided) == (1, 1, 0)
+    assert [f.next_step for f in first.ratings.followups] == ["verify"]
+    assert [c.state for c in first.complaints.open_list] == ["open"]
+    assert first.supervision.equipment_faulty == 0
+
+    # The sweep records Q's deeming, more paper records for other days come in, R resumes,
+    # and the report is run again a month later: the same report.
+    at(clock, "2026-12-07")
+    assert cases.lapse_overdue(zs) == []
+    assert cases.get_case(desk.conn, q).accepted_on == day("2026-12-01")
+    at(clock, "2026-12-08")
+    ratings.followup_step(director, bad.rating_no, "verify", "核实属实")
+    complaints.handle(director, complaint.complaint_no, "核实排队情况", "增设窗口")
+    centre.set_equipment_status(director, printer.asset_no, "faulty", "卡纸")
+    assert reports.daily_report(zs, day("2026-12-08")).supervision.equipment_faulty == 1
+    ratings.appeal(zs, bad.rating_no, "mistaken", "群众误按")
+    at(clock, "2026-12-10")
+    ratings.decide_appeal(director, bad.rating_no, True, "回访确认误按")
+    assert reports.daily_report(zs, day("2026-12-10")).ratings.voided == 0  # rated on 12-01
+    cases.resume(zs, r)
+    late = _case(zs, LSJZ, 5, complete=False, on=day("2026-12-02"))
+    cases.issue_notice(zs, late, on=day("2026-12-03"))
+    cases.supplement(zs, p, all_received(zs, LSJZ), on=day("2026-12-04"))
+    cases.accept(zs, p, on=day("2026-12-04"))
+    at(clock, "2026-12-31")
+    cases.complete(zs, t, "approved")
+    again = reports.daily_report(zs, day("2026-12-01"))
+    assert again.generated_at != first.generated_at
+    assert dataclasses.replace(again, generated_at=first.generated_at) == first
