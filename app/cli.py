@@ -29,7 +29,7 @@ from app.cli_common import (
 )
 from app.errors import InvalidInput
 from db import backup as db_backup
-from db import store
+from db import storage, store
 from db.errors import ClerkDeskError, IntegrityFailure
 from db.sqlite import DatabaseError
 
@@ -40,8 +40,14 @@ EXIT_CODES = {
     3: "authentication failed (wrong passphrase, unknown user, wrong recovery key, delay)",
     4: "refused by the desk rules or by the user's role",
     5: "integrity failure: the ledger does not verify",
-    6: "ledger file problem: missing, damaged, foreign, too new, exists, unwritable",
+    6: "ledger file problem: missing, damaged (a bad page), foreign, too new, exists, "
+    "other storage error",
     7: "not found",
+    8: "disk full: the ledger is intact, free some space and retry (do not restore)",
+    9: "read-only folder or medium: the ledger is intact, move it or get write access",
+    10: "the ledger is locked by another program: close it or retry later",
+    11: "an account's key slot is damaged (not a wrong passphrase): `user reset` it or restore "
+    "the key file",
 }
 
 
@@ -290,15 +296,19 @@ def run(argv: Sequence[str], gui: Callable[[], int] | None = None) -> int:
         fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         fail("已取消 / cancelled", 130)
-    except DatabaseError as exc:
-        if "locked" in str(exc):
-            fail("台账正被另一程序占用，请稍后再试 / the ledger is busy in another program", 6)
-        fail(f"台账文件已损坏，请用备份恢复 / the ledger file is damaged: {exc}", 6)
     except BrokenPipeError:
         # The reader went away (`clerkdesk case list | head`): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except (DatabaseError, OSError) as exc:
+        # A full disk, a read-only folder, a lock or a damaged page met outside a write.
+        typed = storage.explain(exc, getattr(args, "ledger", None))
+        if typed is not None:
+            fail(typed.message, typed.exit_code)
+        if isinstance(exc, DatabaseError):
+            fail(f"台账文件出错 / ledger file error: {exc}", 6)
+        fail(f"无法读写文件 / cannot read or write a file: {exc}", 6)
     except Exception as exc:  # the edge: one line, never a traceback unless asked for
         if os.environ.get("CLERKDESK_DEBUG"):
             traceback.print_exc()
