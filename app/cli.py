@@ -196,8 +196,36 @@ def cmd_recover(args: argparse.Namespace) -> int:
     recovery = secrets.recovery_key()
     username = staff.check_username(args.user)
     desk = desk_service.recover_account(args.ledger, recovery, username, secrets.new(username))
-    desk.close()
+    try:
+        missing = staff.accounts_without_slots(desk)
+    finally:
+        desk.close()
     print(f"已用恢复密钥为 {username} 设置新口令 / new passphrase set with the recovery key")
+    if missing:
+        print(
+            f"以下 {len(missing)} 个在用账号还没有可用的密钥槽，口令打不开台账；请逐个重设口令"
+            f"（本人下次登录后用 clerkdesk passwd 改成自己的） / these active accounts have no "
+            f"usable key slot yet; reset each one:"
+        )
+        for m in missing:
+            print(
+                f"  {m.username}（{m.display_name}，{m.role.label}）: clerkdesk user reset "
+                f"{m.username} --ledger {args.ledger} --user {username}"
+            )
+    return 0
+
+
+def cmd_user_reset(args: argparse.Namespace) -> int:
+    secrets = secrets_for(args)
+    desk = open_from_args(args, secrets)
+    try:
+        member = staff.reset_passphrase(desk, args.username, secrets.new(args.username))
+    finally:
+        desk.close()
+    print(
+        f"已为 {member.username}（{member.display_name}）设置新口令，请其登录后用 clerkdesk passwd "
+        f"改为自己的口令 / new passphrase set; they should change it with clerkdesk passwd"
+    )
     return 0
 
 
@@ -256,6 +284,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(q)
     q.add_argument("username")
     q.set_defaults(func=cmd_user_remove)
+    q = user_sub.add_parser(
+        "reset", help="give an account a new passphrase/key slot (stdin: yours, then theirs)"
+    )
+    add_common(q)
+    q.add_argument("username")
+    q.set_defaults(func=cmd_user_reset)
     q = user_sub.add_parser("list", help="list accounts")
     add_common(q, json_out=True)
     q.set_defaults(func=cmd_user_list)

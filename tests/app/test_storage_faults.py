@@ -30,9 +30,12 @@ FIXTURE_PASSPHRASE = "fixture passphrase 1"
 
 
 def clerkdesk(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *argv: str
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *argv: str,
+    stdin: tuple[str, ...] = (PASSPHRASE,),
 ) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSPHRASE + "\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in stdin)))
     try:
         code = cli.run([*argv, "--passphrase-stdin"])
     except SystemExit as exc:
@@ -312,3 +315,64 @@ def test_key_files_written_before_the_slot_check_still_open_and_gain_it(
     store.change_passphrase(path, "admin", FIXTURE_PASSPHRASE, "fixture passphrase 2")
     assert all("check" in s for s in json.loads(keyfile.read_text())["slots"])
     store.open_with_passphrase(path, "admin", "fixture passphrase 2").close()
+
+
+def test_an_admin_resets_a_damaged_slot(
+    closed_desk: tuple[Path, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path, _ = closed_desk
+    desk = open_desk(path, "admin", PASSPHRASE)
+    staff.add_account(desk, "liuyang", "刘洋", "clerk", "clerk pass 0001")
+    desk.close()
+    keyfile = store.LedgerFiles(path).keys
+    doc = json.loads(keyfile.read_text())
+    liuyang = keys.slot_id_for(doc["ledger_id"], "liuyang")
+    slot = next(s for s in doc["slots"] if s["id"] == liuyang)
+    slot["salt"] = slot["salt"][::-1]
+    keyfile.write_text(json.dumps(doc))
+    with pytest.raises(KeySlotDamaged):
+        open_desk(path, "liuyang", "clerk pass 0001")
+    code, out, err = clerkdesk(
+        capsys,
+        monkeypatch,
+        *("user", "reset", "liuyang", "--ledger", str(path), "--user", "admin"),
+        stdin=(PASSPHRASE, "fresh start 77"),
+    )
+    assert code == 0, err
+    assert "clerkdesk passwd" in out
+    open_desk(path, "liuyang", "fresh start 77").close()
+    assert "check" in json.loads(keyfile.read_text())["slots"][-1]
+
+
+def test_recover_lists_every_account_to_reset_and_how(
+    closed_desk: tuple[Path, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path, recovery = closed_desk
+    desk = open_desk(path, "admin", PASSPHRASE)
+    staff.add_account(desk, "liuyang", "刘洋", "clerk", "clerk pass 0001")
+    staff.add_account(desk, "zhaomin", "赵敏", "director", "director pass 9")
+    staff.add_account(desk, "left", "离职", "clerk", "clerk pass 0002")
+    staff.deactivate_account(desk, "left")
+    desk.close()
+    store.LedgerFiles(path).keys.unlink()  # lost: only the recovery key opens the ledger
+    code, out, err = clerkdesk(
+        capsys,
+        monkeypatch,
+        *("recover", "--ledger", str(path), "--user", "admin"),
+        stdin=(recovery, "admin again 42"),
+    )
+    assert code == 0, err
+    commands = [line.split(": ", 1)[1] for line in out.splitlines() if "user reset" in line]
+    assert commands == [
+        f"clerkdesk user reset {name} --ledger {path} --user admin"
+        for name in ("liuyang", "zhaomin")
+    ]
+    # The listed command works as printed.
+    argv = commands[0].split()[1:]
+    code, _, err = clerkdesk(capsys, monkeypatch, *argv, stdin=("admin again 42", "clerk again 42"))
+    assert code == 0, err
+    open_desk(path, "liuyang", "clerk again 42").close()
