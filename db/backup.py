@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from db.connection import fsync_dir, open_encrypted
+from db.connection import PRIVATE_MODE, fsync_dir, open_encrypted, open_private
 from db.errors import LedgerDamaged, LedgerExists, NotALedger, StorageError
 from db.ledger import CHINA_TZ, head
 from db.migrations import schema_version
@@ -93,11 +93,13 @@ def backup(
         )
         staged = Path(tmp) / "backup.zip"
         try:
-            with zipfile.ZipFile(staged, "w", compression=zipfile.ZIP_STORED) as zf:
-                zf.writestr(_MANIFEST, manifest.to_bytes())
-                zf.writestr(_DB_MEMBER, db_bytes)
-                zf.writestr(_KEYS_MEMBER, keys_bytes)
-            with open(staged, "rb") as fh:
+            # The backup carries the key slots: private like the ledger itself.
+            with os.fdopen(open_private(staged), "wb") as fh:
+                with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
+                    zf.writestr(_MANIFEST, manifest.to_bytes())
+                    zf.writestr(_DB_MEMBER, db_bytes)
+                    zf.writestr(_KEYS_MEMBER, keys_bytes)
+                fh.flush()
                 os.fsync(fh.fileno())
             read_backup(staged)  # re-read what is on disk before calling it a backup
             os.replace(staged, out)
@@ -154,7 +156,8 @@ def restore(source: Path, ledger: Path, force: bool = False) -> BackupManifest:
         staged_db = ledger.with_name(ledger.name + ".restoring")
         staged_keys = files.keys.with_name(files.keys.name + ".restoring")
         for path, data in ((staged_db, db_bytes), (staged_keys, keys_bytes)):
-            with open(path, "wb") as fh:
+            # Private from the first byte (a leftover of an interrupted restore is replaced).
+            with os.fdopen(open_private(path, exclusive=False), "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -168,6 +171,7 @@ def restore(source: Path, ledger: Path, force: bool = False) -> BackupManifest:
         ):
             if old.exists():
                 os.replace(old, new)
+                os.chmod(new, PRIVATE_MODE)  # a ledger from before modes were set
         os.replace(staged_db, ledger)
         os.replace(staged_keys, files.keys)
     except OSError as exc:

@@ -134,6 +134,26 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+#: Every file the desk writes that holds keys or personal data: its owner only. The -wal and
+#: -shm files SQLite creates take the mode of the ledger itself. On Windows the mode is
+#: ignored; there the files live under the user's profile (%APPDATA%, Documents), whose
+#: inherited ACL grants the user, SYSTEM and Administrators only — a desk installed to a
+#: shared folder must have that folder's ACL narrowed to the same (not testable here).
+PRIVATE_MODE = 0o600
+
+
+def open_private(path: Path, *, exclusive: bool = True) -> int:
+    """A file descriptor for writing `path`, created private from its first byte (there is
+    never a moment when it is readable by others). `exclusive`: refuse an existing file
+    (FileExistsError); otherwise truncate it and make it private too."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    flags |= os.O_EXCL if exclusive else os.O_TRUNC
+    fd = os.open(path, flags, PRIVATE_MODE)
+    if not exclusive and hasattr(os, "fchmod"):
+        os.fchmod(fd, PRIVATE_MODE)
+    return fd
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write a small file so that readers see the old or the new content, never half. The
     temporary file is unique (two processes may write at once) and private (mode 0600)."""

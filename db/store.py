@@ -21,7 +21,7 @@ import uuid6
 from filelock import FileLock
 
 from db import keys, storage
-from db.connection import open_encrypted, write_atomically
+from db.connection import open_encrypted, open_private, write_atomically
 from db.errors import (
     KeysMissing,
     LedgerDamaged,
@@ -287,10 +287,11 @@ def create(
     # Key file first: a ledger without its key file would need the recovery key at once.
     write_atomically(files.keys, keyfile.to_bytes())
     try:
+        # Readable by its owner only, from the first byte (and so its -wal and -shm): the
+        # key file is not enough to read it, but a copy of both invites an offline attack
+        # on the passphrases.
+        os.close(open_private(path))
         conn = open_encrypted(path, ledger_key)
-        # Readable by its owner only: the key file is not enough to read it, but a copy
-        # of both invites an offline attack on the passphrases.
-        os.chmod(path, 0o600)
         migrate(conn, None)
     except BaseException:
         files.keys.unlink(missing_ok=True)
