@@ -18,10 +18,12 @@ from typing import NoReturn
 
 from app import cli_cases, cli_duties, staff
 from app import desk as desk_service
+from app import restore as restore_service
 from app.cli_common import (
     ENV_NEW_PASSPHRASE,
     ENV_PASSPHRASE,
     ENV_RECOVERY_KEY,
+    UsageError,
     add_common,
     emit,
     open_from_args,
@@ -114,8 +116,37 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    manifest = db_backup.restore(args.source, args.ledger, force=args.force)
-    print(f"已恢复到 {args.ledger} / restored: {db_backup.manifest_summary(manifest)}")
+    replacing = args.force and (
+        args.ledger.exists() or store.LedgerFiles(args.ledger).keys.exists()
+    )
+    if replacing and not args.user:
+        raise UsageError(
+            "替换现有台账需要 --user（及其口令），以便接续原台账已发出的编号 / replacing a "
+            "ledger needs --user, to continue the numbers it issued"
+        )
+    passphrase = secrets_for(args).current(args.user) if replacing else None
+    report = restore_service.restore_desk(
+        args.source, args.ledger, force=args.force, username=args.user, passphrase=passphrase
+    )
+    print(f"已恢复到 {args.ledger} / restored: {db_backup.manifest_summary(report.manifest)}")
+    if report.kept_aside is not None:
+        print(f"原台账已改名保留，未删除 / the replaced ledger is kept at: {report.kept_aside}")
+    if report.how == "kept_aside":
+        print(
+            f"原台账中有 {report.missing_events} 个事件不在此备份中（备份之后的记录），仍在上面的"
+            f"文件里 / {report.missing_events} events of the replaced ledger are not in the backup"
+        )
+        print(
+            f"编号接续：{report.series} 个编号序列从原台账已发出的号码之后继续，不会重号 / "
+            f"numbering continues after the replaced ledger's in {report.series} series"
+        )
+    elif report.how == "jump":
+        print(
+            f"原台账无法读取（{report.problem}），不知道备份后发出了哪些编号：备份日以来各日的办件和"
+            f"记录编号从 {restore_service.DAY_FLOOR + 1} 起，文书编号跳到下一个 "
+            f"{restore_service.YEAR_STEP} 段，不会与已发出的号码重复 / the replaced ledger cannot "
+            f"be read: numbers since the backup continue in a block that cannot collide"
+        )
     print("请用 clerkdesk verify 校验恢复后的台账 / run clerkdesk verify on it")
     return 0
 
@@ -266,6 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", type=Path, required=True, help="backup file")
     p.add_argument("--ledger", type=Path, required=True, help="ledger file to create")
     p.add_argument("--force", action="store_true", help="replace (and keep aside) an existing one")
+    p.add_argument("--user", help="your user name (needed with --force over a ledger)")
+    p.add_argument(
+        "--passphrase-stdin", action="store_true", help="read your passphrase from stdin"
+    )
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("passwd", help="change your passphrase (stdin: old, new)")
