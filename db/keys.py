@@ -180,8 +180,12 @@ class KeyFile:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> KeyFile:
-        damaged_file = LedgerDamaged(
-            "密钥文件已损坏或不是 ClerkDesk 密钥文件 / the key file is damaged"
+        # Every slot of it is unusable: told as slot damage, not as a wrong passphrase.
+        damaged_file = KeySlotDamaged(
+            "密钥文件已损坏或不是 ClerkDesk 密钥文件，这不是口令错误。请中心负责人用恢复密钥打开"
+            "（clerkdesk recover），或从备份恢复密钥文件 / the key file is damaged (not a wrong "
+            "passphrase): open with the recovery key (clerkdesk recover) or restore it from"
+            " a backup"
         )
         try:
             doc = json.loads(data.decode("utf-8"))

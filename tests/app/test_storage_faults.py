@@ -15,13 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app import cli, staff
 from app.desk import open_desk
 from db import keys, store
-from db.errors import DiskFull, KeySlotDamaged, LedgerBusy, ReadOnlyStorage, WrongPassphrase
+from db.errors import (
+    DiskFull,
+    KeySlotDamaged,
+    LedgerBusy,
+    LedgerDamaged,
+    ReadOnlyStorage,
+    WrongPassphrase,
+)
 from db.ledger import head
-from tests.conftest import PASSPHRASE
+from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.mounts import Mounts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -376,3 +385,29 @@ def test_recover_lists_every_account_to_reset_and_how(
     code, _, err = clerkdesk(capsys, monkeypatch, *argv, stdin=("admin again 42", "clerk again 42"))
     assert code == 0, err
     open_desk(path, "liuyang", "clerk again 42").close()
+
+
+@pytest.fixture(scope="module")
+def sealed_keyfile() -> tuple[bytes, bytes]:
+    """A key file with one checked slot (admin, PASSPHRASE) and the ledger key it opens."""
+    ledger_key = bytes(range(32))
+    keyfile = keys.KeyFile("01900000-0000-7000-8000-000000000000", keys.key_check_value(ledger_key))
+    slot = keys.make_slot(keyfile.ledger_id, "admin", PASSPHRASE, ledger_key, FAST_KDF)
+    return keyfile.with_slot(slot).to_bytes(), ledger_key
+
+
+@settings(max_examples=150)
+@given(data=st.data())
+def test_any_flipped_byte_in_a_key_file_is_never_a_wrong_passphrase(
+    sealed_keyfile: tuple[bytes, bytes], data: st.DataObject
+) -> None:
+    raw, ledger_key = sealed_keyfile
+    at = data.draw(st.integers(0, len(raw) - 1), label="offset")
+    mask = data.draw(st.integers(1, 255), label="xor")
+    flipped = bytearray(raw)
+    flipped[at] ^= mask
+    try:
+        key = keys.unlock_slot(keys.KeyFile.from_bytes(bytes(flipped)), "admin", PASSPHRASE)
+    except LedgerDamaged:
+        return  # told as damage (of a slot, or of the whole file)
+    assert key == ledger_key  # a harmless byte (white space, cipher settings)

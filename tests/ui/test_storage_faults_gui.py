@@ -74,3 +74,17 @@ def test_a_damaged_key_slot_is_not_told_as_a_wrong_passphrase(
     assert not u.passphrase_error.isVisible()
     assert u.problem.isVisible() and "密钥槽已损坏" in u.problem.text()
     assert "不是口令输错" in u.problem.text()
+
+
+def test_unlocking_a_ledger_on_a_read_only_folder_says_read_only(
+    make_gui: Callable[..., Gui], ledger: Path, mounts: Mounts
+) -> None:
+    path = _on_small_disk(ledger, mounts)
+    view = mounts.read_only_view(path.parent)
+    gui = make_gui(view / path.name)
+    unlock(gui)
+    u = gui.window.unlock
+    assert gui.window.pages.currentIndex() == PAGE_UNLOCK
+    assert u.problem.isVisible()
+    assert "只读" in u.problem.text() and "已损坏" not in u.problem.text()
+    assert not u.passphrase_error.isVisible()
