@@ -22,7 +22,7 @@ from app.desk import Clock, open_desk
 from app.projections import REGISTRY
 from db import backup as db_backup
 from db import keys, store
-from db.errors import AuthenticationFailed, LedgerProblem, StorageError
+from db.errors import AuthenticationFailed, LedgerProblem, StorageError, WrongPassphrase
 from db.ledger import CHINA_TZ, Event, now_in_china
 from db.sqlite import Connection, DatabaseError
 
@@ -130,7 +130,14 @@ def restore_desk(
         )
     _manifest, _db, keys_bytes = db_backup.read_backup(source)
     # The same passphrase must open the backup, or the continuation could not be recorded.
-    keys.unlock_slot(keys.KeyFile.from_bytes(keys_bytes), username, passphrase)
+    try:
+        keys.unlock_slot(keys.KeyFile.from_bytes(keys_bytes), username, passphrase)
+    except WrongPassphrase:
+        raise WrongPassphrase(
+            f"这个口令打不开备份中 {username} 的密钥槽（备份之后改过口令？）。台账未作任何改动。"
+            f"请先用 clerkdesk passwd 把现有台账的口令改回备份时的口令再恢复 / this passphrase "
+            f"does not open {username}'s slot in the backup (changed since?); nothing was touched"
+        ) from None
     issued: _Issued | None = None
     problem: str | None = None
     try:

@@ -146,3 +146,15 @@ def test_replacing_a_ledger_needs_the_user(
         monkeypatch, capsys, "--from", str(out), "--ledger", str(path), "--force"
     )
     assert code == 2 and "--user" in err
+
+
+def test_a_passphrase_changed_since_the_backup_is_told_before_anything_moves(
+    after_backup: tuple[Path, Path, set[str], set[str], set[str]],
+) -> None:
+    path, out, *_ = after_backup
+    store.change_passphrase(path, "admin", PASSPHRASE, "changed since 42")
+    live = path.read_bytes()
+    with pytest.raises(WrongPassphrase, match="备份之后改过口令"):
+        restore.restore_desk(out, path, force=True, username="admin", passphrase="changed since 42")
+    assert path.read_bytes() == live
+    assert not list(path.parent.glob("desk.replaced-*"))
