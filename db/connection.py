@@ -99,7 +99,7 @@ def transaction(conn: Connection) -> Iterator[Connection]:
         conn.execute("COMMIT")
     except DatabaseError as exc:
         _rollback(conn)  # a failed COMMIT leaves the transaction open
-        typed = storage.explain(exc, _db_path(conn))
+        typed = storage.explain(exc, db_path(conn))
         if typed is None:
             raise
         raise typed from exc
@@ -111,7 +111,7 @@ def _rollback(conn: Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-def _db_path(conn: Connection) -> Path | None:
+def db_path(conn: Connection) -> Path | None:
     """The main database file of `conn` (for the free-space figure in a storage error)."""
     try:
         row = conn.execute("PRAGMA database_list").fetchone()

@@ -411,3 +411,22 @@ def test_any_flipped_byte_in_a_key_file_is_never_a_wrong_passphrase(
     except LedgerDamaged:
         return  # told as damage (of a slot, or of the whole file)
     assert key == ledger_key  # a harmless byte (white space, cipher settings)
+
+
+def test_verify_on_a_full_disk_says_full_not_damaged(disk_desk: Path, mounts: Mounts) -> None:
+    from app import catalogue
+    from app.desk import verify_desk
+
+    desk = open_desk(disk_desk, "admin", PASSPHRASE)
+    try:
+        catalogue.install_demo(desk)  # projections large enough that a replay needs room
+        desk.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # A small page cache makes the replay spill to the WAL, as a big ledger's does.
+        desk.conn.execute("PRAGMA cache_size = 8")
+        filler = mounts.fill(disk_desk.parent)
+        with pytest.raises(DiskFull):
+            verify_desk(desk)
+        filler.unlink()
+        assert verify_desk(desk).ok  # it was never damaged
+    finally:
+        desk.close()
