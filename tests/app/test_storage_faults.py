@@ -430,3 +430,20 @@ def test_verify_on_a_full_disk_says_full_not_damaged(disk_desk: Path, mounts: Mo
         assert verify_desk(desk).ok  # it was never damaged
     finally:
         desk.close()
+
+
+def test_a_backup_to_a_full_disk_says_so_and_leaves_nothing(
+    closed_desk: tuple[Path, str], mounts: Mounts
+) -> None:
+    from app.desk import backup_desk
+
+    path, _ = closed_desk
+    disk = mounts.small_disk("usb", size_kib=512)  # a nearly full USB stick
+    desk = open_desk(path, "admin", PASSPHRASE)
+    try:
+        with pytest.raises(DiskFull) as caught:
+            backup_desk(desk, disk / "desk.backup")
+    finally:
+        desk.close()
+    assert str(disk) in caught.value.message and ".clerkdesk-backup" not in caught.value.message
+    assert list(disk.iterdir()) == []
