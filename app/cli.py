@@ -18,10 +18,12 @@ from typing import NoReturn
 
 from app import cli_cases, cli_duties, staff
 from app import desk as desk_service
+from app import restore as restore_service
 from app.cli_common import (
     ENV_NEW_PASSPHRASE,
     ENV_PASSPHRASE,
     ENV_RECOVERY_KEY,
+    UsageError,
     add_common,
     emit,
     open_from_args,
@@ -29,7 +31,7 @@ from app.cli_common import (
 )
 from app.errors import InvalidInput
 from db import backup as db_backup
-from db import store
+from db import storage, store
 from db.errors import ClerkDeskError, IntegrityFailure
 from db.sqlite import DatabaseError
 
@@ -40,8 +42,14 @@ EXIT_CODES = {
     3: "authentication failed (wrong passphrase, unknown user, wrong recovery key, delay)",
     4: "refused by the desk rules or by the user's role",
     5: "integrity failure: the ledger does not verify",
-    6: "ledger file problem: missing, damaged, foreign, too new, exists, unwritable",
+    6: "ledger file problem: missing, damaged (a bad page), foreign, too new, exists, "
+    "other storage error",
     7: "not found",
+    8: "disk full: the ledger is intact, free some space and retry (do not restore)",
+    9: "read-only folder or medium: the ledger is intact, move it or get write access",
+    10: "the ledger is locked by another program: close it or retry later",
+    11: "an account's key slot is damaged (not a wrong passphrase): `user reset` it or restore "
+    "the key file",
 }
 
 
@@ -108,8 +116,37 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    manifest = db_backup.restore(args.source, args.ledger, force=args.force)
-    print(f"已恢复到 {args.ledger} / restored: {db_backup.manifest_summary(manifest)}")
+    replacing = args.force and (
+        args.ledger.exists() or store.LedgerFiles(args.ledger).keys.exists()
+    )
+    if replacing and not args.user:
+        raise UsageError(
+            "替换现有台账需要 --user（及其口令），以便接续原台账已发出的编号 / replacing a "
+            "ledger needs --user, to continue the numbers it issued"
+        )
+    passphrase = secrets_for(args).current(args.user) if replacing else None
+    report = restore_service.restore_desk(
+        args.source, args.ledger, force=args.force, username=args.user, passphrase=passphrase
+    )
+    print(f"已恢复到 {args.ledger} / restored: {db_backup.manifest_summary(report.manifest)}")
+    if report.kept_aside is not None:
+        print(f"原台账已改名保留，未删除 / the replaced ledger is kept at: {report.kept_aside}")
+    if report.how == "kept_aside":
+        print(
+            f"原台账中有 {report.missing_events} 个事件不在此备份中（备份之后的记录），仍在上面的"
+            f"文件里 / {report.missing_events} events of the replaced ledger are not in the backup"
+        )
+        print(
+            f"编号接续：{report.series} 个编号序列从原台账已发出的号码之后继续，不会重号 / "
+            f"numbering continues after the replaced ledger's in {report.series} series"
+        )
+    elif report.how == "jump":
+        print(
+            f"原台账无法读取（{report.problem}），不知道备份后发出了哪些编号：备份日以来各日的办件和"
+            f"记录编号从 {restore_service.DAY_FLOOR + 1} 起，文书编号跳到下一个 "
+            f"{restore_service.YEAR_STEP} 段，不会与已发出的号码重复 / the replaced ledger cannot "
+            f"be read: numbers since the backup continue in a block that cannot collide"
+        )
     print("请用 clerkdesk verify 校验恢复后的台账 / run clerkdesk verify on it")
     return 0
 
@@ -190,8 +227,36 @@ def cmd_recover(args: argparse.Namespace) -> int:
     recovery = secrets.recovery_key()
     username = staff.check_username(args.user)
     desk = desk_service.recover_account(args.ledger, recovery, username, secrets.new(username))
-    desk.close()
+    try:
+        missing = staff.accounts_without_slots(desk)
+    finally:
+        desk.close()
     print(f"已用恢复密钥为 {username} 设置新口令 / new passphrase set with the recovery key")
+    if missing:
+        print(
+            f"以下 {len(missing)} 个在用账号还没有可用的密钥槽，口令打不开台账；请逐个重设口令"
+            f"（本人下次登录后用 clerkdesk passwd 改成自己的） / these active accounts have no "
+            f"usable key slot yet; reset each one:"
+        )
+        for m in missing:
+            print(
+                f"  {m.username}（{m.display_name}，{m.role.label}）: clerkdesk user reset "
+                f"{m.username} --ledger {args.ledger} --user {username}"
+            )
+    return 0
+
+
+def cmd_user_reset(args: argparse.Namespace) -> int:
+    secrets = secrets_for(args)
+    desk = open_from_args(args, secrets)
+    try:
+        member = staff.reset_passphrase(desk, args.username, secrets.new(args.username))
+    finally:
+        desk.close()
+    print(
+        f"已为 {member.username}（{member.display_name}）设置新口令，请其登录后用 clerkdesk passwd "
+        f"改为自己的口令 / new passphrase set; they should change it with clerkdesk passwd"
+    )
     return 0
 
 
@@ -232,6 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", type=Path, required=True, help="backup file")
     p.add_argument("--ledger", type=Path, required=True, help="ledger file to create")
     p.add_argument("--force", action="store_true", help="replace (and keep aside) an existing one")
+    p.add_argument("--user", help="your user name (needed with --force over a ledger)")
+    p.add_argument(
+        "--passphrase-stdin", action="store_true", help="read your passphrase from stdin"
+    )
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("passwd", help="change your passphrase (stdin: old, new)")
@@ -250,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(q)
     q.add_argument("username")
     q.set_defaults(func=cmd_user_remove)
+    q = user_sub.add_parser(
+        "reset", help="give an account a new passphrase/key slot (stdin: yours, then theirs)"
+    )
+    add_common(q)
+    q.add_argument("username")
+    q.set_defaults(func=cmd_user_reset)
     q = user_sub.add_parser("list", help="list accounts")
     add_common(q, json_out=True)
     q.set_defaults(func=cmd_user_list)
@@ -290,15 +365,19 @@ def run(argv: Sequence[str], gui: Callable[[], int] | None = None) -> int:
         fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         fail("已取消 / cancelled", 130)
-    except DatabaseError as exc:
-        if "locked" in str(exc):
-            fail("台账正被另一程序占用，请稍后再试 / the ledger is busy in another program", 6)
-        fail(f"台账文件已损坏，请用备份恢复 / the ledger file is damaged: {exc}", 6)
     except BrokenPipeError:
         # The reader went away (`clerkdesk case list | head`): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except (DatabaseError, OSError) as exc:
+        # A full disk, a read-only folder, a lock or a damaged page met outside a write.
+        typed = storage.explain(exc, getattr(args, "ledger", None))
+        if typed is not None:
+            fail(typed.message, typed.exit_code)
+        if isinstance(exc, DatabaseError):
+            fail(f"台账文件出错 / ledger file error: {exc}", 6)
+        fail(f"无法读写文件 / cannot read or write a file: {exc}", 6)
     except Exception as exc:  # the edge: one line, never a traceback unless asked for
         if os.environ.get("CLERKDESK_DEBUG"):
             traceback.print_exc()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from app.desk import Desk
 from app.errors import InvalidInput
 from app.identity import IdType
 from app.jsonout import jsonable
+from db.connection import open_private
 from printing.forms import FORMS
 
 Handler = Callable[[argparse.Namespace], int]
@@ -443,7 +445,9 @@ def cmd_print(args: argparse.Namespace) -> int:
         else:
             pdf = slips.slip_pdf(desk, args.kind, target, args.layout)
         try:
-            args.out.write_bytes(pdf)
+            # A slip names the applicant: the file is its owner's only.
+            with os.fdopen(open_private(args.out, exclusive=False), "wb") as fh:
+                fh.write(pdf)
         except OSError as exc:
             raise InvalidInput("out", f"无法写入 {args.out}：{exc.strerror}") from None
         print(f"已生成 {args.out}（{len(pdf) // 1024} KiB）")

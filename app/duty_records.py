@@ -63,10 +63,15 @@ def bump(conn: Connection, number: str) -> None:
     """Called by handlers with a record number made by `next_number`."""
     prefix, _centre, _desk, day, seq = number.split("-")
     series = _series(prefix, dt.date(int(day[:4]), int(day[4:6]), int(day[6:])))
+    bump_series(conn, series, int(seq))
+
+
+def bump_series(conn: Connection, series: str, value: int) -> None:
+    """Raise a series' last number to at least `value` (never lowers it)."""
     conn.execute(
         "INSERT INTO duty_counters (series, last) VALUES (?, ?) "
         "ON CONFLICT (series) DO UPDATE SET last = max(last, excluded.last)",
-        (series, int(seq)),
+        (series, value),
     )
 
 

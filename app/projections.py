@@ -70,6 +70,7 @@ def projector() -> Registry:
     import app.desk_profile  # noqa: F401
     import app.duty_records  # noqa: F401
     import app.ratings  # noqa: F401
+    import app.restore  # noqa: F401
     import app.settings  # noqa: F401
     import app.special_services  # noqa: F401
     import app.staff  # noqa: F401

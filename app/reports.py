@@ -38,6 +38,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -52,6 +53,7 @@ from app.complaints import CHANNELS as COMPLAINT_CHANNELS
 from app.errors import InvalidInput
 from app.jsonout import jsonable
 from app.permissions import require
+from db.connection import open_private
 from db.ledger import CHINA_TZ
 from db.sqlite import Connection
 
@@ -1182,9 +1184,10 @@ def file_cell(value: Cell) -> Cell:
 def _create(path: Path, binary: bool) -> IO[Any]:
     """Open a new file for writing; never overwrite; a problem is the user's to fix."""
     try:
+        fd = open_private(path)  # a report names applicants: its owner only
         if binary:
-            return path.open("xb")
-        return path.open("x", encoding="utf-8-sig", newline="")
+            return os.fdopen(fd, "wb")
+        return os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
     except FileExistsError:
         raise InvalidInput("file", f"{path} 已存在，不会覆盖 / exists, not overwritten") from None
     except OSError as exc:

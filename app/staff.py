@@ -157,6 +157,31 @@ def deactivate_account(desk: Desk, username: str) -> None:
         store.remove_slot(desk.opened, member.username)
 
 
+def reset_passphrase(desk: Desk, username: str, passphrase: str) -> StaffMember:
+    """An admin gives an active account a new key slot (after `recover`, or when its slot
+    was damaged); the member changes the passphrase at the next login."""
+    require(desk.user.role, "staff.manage")
+    member = find(desk.conn, username)
+    if member is None or not member.active:
+        raise NotFound(f"没有在用的账号“{username}” / no active account {username}")
+    with desk.ledger.write() as w:
+        w.append(
+            "staff.passphrase_changed",
+            f"staff/{member.username}",
+            {"username": member.username, "via": "admin_reset"},
+            desk.user.username,
+        )
+        store.add_slot(desk.opened, member.username, passphrase)
+    return member
+
+
+def accounts_without_slots(desk: Desk) -> list[StaffMember]:
+    """Active accounts whose passphrase opens nothing: no slot in the key file (after a
+    recovery with the key file lost) or a damaged one."""
+    keyfile = desk.opened.reload_keyfile()
+    return [m for m in list_staff(desk.conn) if m.active and not keyfile.has_user(m.username)]
+
+
 def record_passphrase_changed(desk: Desk) -> None:
     desk.ledger.append(
         "staff.passphrase_changed",

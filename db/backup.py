@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from db.connection import fsync_dir, open_encrypted
+from db import storage
+from db.connection import PRIVATE_MODE, fsync_dir, open_encrypted, open_private
 from db.errors import LedgerDamaged, LedgerExists, NotALedger, StorageError
 from db.ledger import CHINA_TZ, head
 from db.migrations import schema_version
@@ -71,7 +72,8 @@ def backup(
         copy = open_encrypted(copy_path, opened.key)
         try:
             # Page-level copy under the same key: consistent, and never decrypted to disk.
-            opened.conn.backup(copy)
+            with storage.told(out, os_errors=False):  # a full disk is the backup's disk
+                opened.conn.backup(copy)
             copy.execute("PRAGMA journal_mode = DELETE")
             verify_copy(copy)
             seq, head_hash = head(copy)
@@ -93,16 +95,20 @@ def backup(
         )
         staged = Path(tmp) / "backup.zip"
         try:
-            with zipfile.ZipFile(staged, "w", compression=zipfile.ZIP_STORED) as zf:
-                zf.writestr(_MANIFEST, manifest.to_bytes())
-                zf.writestr(_DB_MEMBER, db_bytes)
-                zf.writestr(_KEYS_MEMBER, keys_bytes)
-            with open(staged, "rb") as fh:
+            # The backup carries the key slots: private like the ledger itself.
+            with os.fdopen(open_private(staged), "wb") as fh:
+                with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
+                    zf.writestr(_MANIFEST, manifest.to_bytes())
+                    zf.writestr(_DB_MEMBER, db_bytes)
+                    zf.writestr(_KEYS_MEMBER, keys_bytes)
+                fh.flush()
                 os.fsync(fh.fileno())
             read_backup(staged)  # re-read what is on disk before calling it a backup
             os.replace(staged, out)
         except OSError as exc:
-            raise StorageError(f"无法写入备份：{exc.strerror} / cannot write the backup") from exc
+            raise storage.explain(exc, out) or StorageError(
+                f"无法写入备份：{exc.strerror} / cannot write the backup"
+            ) from exc
         fsync_dir(out.parent)
     return manifest
 
@@ -137,9 +143,16 @@ def read_backup(path: Path) -> tuple[BackupManifest, bytes, bytes]:
     return manifest, db_bytes, keys_bytes
 
 
-def restore(source: Path, ledger: Path, force: bool = False) -> BackupManifest:
+@dataclass(frozen=True)
+class Restored:
+    manifest: BackupManifest
+    kept_aside: Path | None  # where the replaced ledger now is (its key file beside it)
+
+
+def restore(source: Path, ledger: Path, force: bool = False) -> Restored:
     """Put a backup in place as `ledger`. An existing ledger is refused unless `force`, and
-    even then it is moved aside (`<name>.replaced-<time>`), never deleted."""
+    even then it is moved aside (`<name>.replaced-<time>`), never deleted. The numbers it
+    issued after the backup are not this module's business: `app.restore` carries them on."""
     manifest, db_bytes, keys_bytes = read_backup(source)
     files = LedgerFiles(ledger)
     if (ledger.exists() or files.keys.exists()) and not force:
@@ -154,13 +167,15 @@ def restore(source: Path, ledger: Path, force: bool = False) -> BackupManifest:
         staged_db = ledger.with_name(ledger.name + ".restoring")
         staged_keys = files.keys.with_name(files.keys.name + ".restoring")
         for path, data in ((staged_db, db_bytes), (staged_keys, keys_bytes)):
-            with open(path, "wb") as fh:
+            # Private from the first byte (a leftover of an interrupted restore is replaced).
+            with os.fdopen(open_private(path, exclusive=False), "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
         # The set-aside ledger keeps working as a ledger: same suffixes, one new stem, so
         # its WAL and key file still belong to it (desk.replaced-T.ledger, ….ledger.keys).
         aside = LedgerFiles(ledger.with_name(f"{ledger.stem}.replaced-{stamp}{ledger.suffix}"))
+        kept_aside = aside.db if ledger.exists() else None
         for old, new in zip(
             (ledger, files.keys, *files.sidecars()),
             (aside.db, aside.keys, *aside.sidecars()),
@@ -168,12 +183,15 @@ def restore(source: Path, ledger: Path, force: bool = False) -> BackupManifest:
         ):
             if old.exists():
                 os.replace(old, new)
+                os.chmod(new, PRIVATE_MODE)  # a ledger from before modes were set
         os.replace(staged_db, ledger)
         os.replace(staged_keys, files.keys)
     except OSError as exc:
-        raise StorageError(f"无法恢复台账：{exc.strerror} / cannot restore: {exc}") from exc
+        raise storage.explain(exc, ledger) or StorageError(
+            f"无法恢复台账：{exc.strerror} / cannot restore: {exc}"
+        ) from exc
     fsync_dir(ledger.parent)
-    return manifest
+    return Restored(manifest, kept_aside)
 
 
 def manifest_summary(manifest: BackupManifest) -> str:

@@ -8,12 +8,14 @@ every ledger ever written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from db import storage
 from db.errors import LedgerDamaged, StorageError
 from db.sqlite import Connection, DatabaseError, dbapi2
 
@@ -46,11 +48,16 @@ def open_encrypted(path: Path, key: bytes) -> Connection:
 
     Raises `LedgerDamaged` when the key does not decrypt the file: callers that verified the
     key beforehand (key check value) know the file is damaged, others re-raise as they see fit.
+    A full disk, a read-only folder or another program's lock raise their own `StorageError`
+    (the WAL index is created here, so they show at the first read).
     The connection is in autocommit mode; write through `transaction()`.
     """
     try:
         conn = dbapi2.connect(str(path), isolation_level=None, check_same_thread=False)
     except DatabaseError as exc:
+        typed = storage.explain(exc, path)
+        if isinstance(typed, StorageError):
+            raise typed from exc
         raise StorageError(f"无法打开台账文件 {path} / cannot open the ledger file: {exc}") from exc
     try:
         _apply_cipher(conn, key)
@@ -65,6 +72,9 @@ def open_encrypted(path: Path, key: bytes) -> Connection:
         conn.execute("PRAGMA secure_delete = ON")
     except DatabaseError as exc:
         conn.close()
+        typed = storage.explain(exc, path)
+        if isinstance(typed, StorageError):
+            raise typed from exc
         raise LedgerDamaged(
             f"台账文件无法解密或已损坏：{path} / the ledger file cannot be decrypted or is damaged"
         ) from exc
@@ -75,14 +85,39 @@ def open_encrypted(path: Path, key: bytes) -> Connection:
 @contextmanager
 def transaction(conn: Connection) -> Iterator[Connection]:
     """One write transaction; the database lock is taken up front so a writer never fails
-    half-way on a busy database. Rolls back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
+    half-way on a busy database. Rolls back on any exception. A full disk, a read-only
+    folder or a lock held elsewhere come out as the `StorageError` that names them."""
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            # SQLite may have rolled back already (a full disk does): a second ROLLBACK would
+            # hide the real error behind "no transaction is active".
+            _rollback(conn)
+            raise
+        conn.execute("COMMIT")
+    except DatabaseError as exc:
+        _rollback(conn)  # a failed COMMIT leaves the transaction open
+        typed = storage.explain(exc, db_path(conn))
+        if typed is None:
+            raise
+        raise typed from exc
+
+
+def _rollback(conn: Connection) -> None:
+    if conn.in_transaction:
+        with contextlib.suppress(DatabaseError):  # the error that got us here is what counts
+            conn.execute("ROLLBACK")
+
+
+def db_path(conn: Connection) -> Path | None:
+    """The main database file of `conn` (for the free-space figure in a storage error)."""
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+    except DatabaseError:
+        return None
+    return Path(row[2]) if row is not None and row[2] else None
 
 
 def fsync_dir(path: Path) -> None:
@@ -99,13 +134,35 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+#: Every file the desk writes that holds keys or personal data: its owner only. The -wal and
+#: -shm files SQLite creates take the mode of the ledger itself. On Windows the mode is
+#: ignored; there the files live under the user's profile (%APPDATA%, Documents), whose
+#: inherited ACL grants the user, SYSTEM and Administrators only — a desk installed to a
+#: shared folder must have that folder's ACL narrowed to the same (not testable here).
+PRIVATE_MODE = 0o600
+
+
+def open_private(path: Path, *, exclusive: bool = True) -> int:
+    """A file descriptor for writing `path`, created private from its first byte (there is
+    never a moment when it is readable by others). `exclusive`: refuse an existing file
+    (FileExistsError); otherwise truncate it and make it private too."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    flags |= os.O_EXCL if exclusive else os.O_TRUNC
+    fd = os.open(path, flags, PRIVATE_MODE)
+    if not exclusive and hasattr(os, "fchmod"):
+        os.fchmod(fd, PRIVATE_MODE)
+    return fd
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write a small file so that readers see the old or the new content, never half. The
     temporary file is unique (two processes may write at once) and private (mode 0600)."""
     try:
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise StorageError(f"无法写入 {path}：{exc.strerror} / cannot write {path}") from exc
+        raise storage.explain(exc, path) or StorageError(
+            f"无法写入 {path}：{exc.strerror} / cannot write {path}"
+        ) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -115,5 +172,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise StorageError(f"无法写入 {path}：{exc.strerror} / cannot write {path}") from exc
+        raise storage.explain(exc, path) or StorageError(
+            f"无法写入 {path}：{exc.strerror} / cannot write {path}"
+        ) from exc
     fsync_dir(path.parent)

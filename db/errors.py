@@ -87,6 +87,13 @@ class LedgerDamaged(LedgerProblem):
     pass
 
 
+class KeySlotDamaged(LedgerDamaged):
+    """One account's key slot fails its own check: the key file was altered or the disk
+    garbled it. Never a wrong passphrase, never counted toward the delay."""
+
+    exit_code = 11
+
+
 class LedgerTooNew(LedgerProblem):
     pass
 
@@ -97,3 +104,26 @@ class KeysMissing(LedgerProblem):
 
 class StorageError(LedgerProblem):
     pass
+
+
+class DiskFull(StorageError):
+    """No space left where the ledger (or a backup) is written. The ledger is intact: the
+    change that hit the full disk was rolled back, everything committed before is there."""
+
+    exit_code = 8
+
+    def __init__(self, message: str, free_bytes: int | None = None) -> None:
+        super().__init__(message)
+        self.free_bytes = free_bytes
+
+
+class ReadOnlyStorage(StorageError):
+    """The folder or medium does not accept writes (read-only mount, no write permission)."""
+
+    exit_code = 9
+
+
+class LedgerBusy(StorageError):
+    """Another program holds the ledger's lock (another desk window, a backup tool...)."""
+
+    exit_code = 10

@@ -13,6 +13,10 @@ Design (DESIGN §4):
   names: a slot is found by an HMAC of the user name under the ledger id.
 * A key check value (HMAC of a constant under the ledger key) tells "the key is right but the
   file is damaged" from "this is the wrong key".
+* Each slot carries a SHA-256 over its stored fields (`check`), verified when the file is
+  read and before any passphrase is tried: a slot damaged on disk is told as damage, never
+  as a mistyped passphrase (which would also count toward the delay). Slots written before
+  the check existed have none and are accepted as before; every write adds it.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from db.connection import CIPHER_SETTINGS, KEY_BYTES
 from db.errors import (
+    KeySlotDamaged,
     LedgerDamaged,
     UnknownUser,
     WeakPassphrase,
@@ -87,11 +92,51 @@ class Slot:
     sealed_ledger_key: bytes
 
 
+def _slot_doc(s: Slot) -> dict[str, Any]:
+    return {
+        "id": s.slot_id,
+        "kdf": s.kdf.to_dict(),
+        "salt": _b64(s.salt),
+        "public_key": _b64(s.public_key),
+        "wrapped_private_key": _b64(s.wrapped_private_key),
+        "sealed_ledger_key": _b64(s.sealed_ledger_key),
+    }
+
+
+def slot_digest(ledger_id: str, doc: dict[str, Any]) -> str:
+    """SHA-256 over a slot's stored fields (as stored, before decoding) and its ledger."""
+    fields = {k: v for k, v in doc.items() if k != "check"}
+    text = json.dumps([ledger_id, fields], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _parse_slot(ledger_id: str, doc: Any) -> Slot | None:
+    """The slot, or None when it fails its check or cannot be decoded (damaged on disk)."""
+    try:
+        if "check" in doc and not hmac.compare_digest(
+            str(doc["check"]), slot_digest(ledger_id, doc)
+        ):
+            return None
+        return Slot(
+            slot_id=str(doc["id"]),
+            kdf=KdfParams.from_dict(doc["kdf"]),
+            salt=_unb64(doc["salt"]),
+            public_key=_unb64(doc["public_key"]),
+            wrapped_private_key=_unb64(doc["wrapped_private_key"]),
+            sealed_ledger_key=_unb64(doc["sealed_ledger_key"]),
+        )
+    except (LedgerDamaged, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 @dataclass(frozen=True)
 class KeyFile:
     ledger_id: str
     key_check: str
     slots: tuple[Slot, ...] = field(default_factory=tuple)
+    #: Slots that failed their check, kept verbatim (nothing is deleted) until the account's
+    #: slot is re-created or removed.
+    damaged: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
     def slot_for(self, username: str) -> Slot | None:
         wanted = slot_id_for(self.ledger_id, username)
@@ -100,13 +145,20 @@ class KeyFile:
     def has_user(self, username: str) -> bool:
         return self.slot_for(username) is not None
 
+    def _keep_damaged(self, slot_id: str) -> tuple[dict[str, Any], ...]:
+        return tuple(d for d in self.damaged if d.get("id") != slot_id)
+
     def without(self, username: str) -> KeyFile:
         wanted = slot_id_for(self.ledger_id, username)
-        return replace(self, slots=tuple(s for s in self.slots if s.slot_id != wanted))
+        return replace(
+            self,
+            slots=tuple(s for s in self.slots if s.slot_id != wanted),
+            damaged=self._keep_damaged(wanted),
+        )
 
     def with_slot(self, slot: Slot) -> KeyFile:
         others = tuple(s for s in self.slots if s.slot_id != slot.slot_id)
-        return replace(self, slots=(*others, slot))
+        return replace(self, slots=(*others, slot), damaged=self._keep_damaged(slot.slot_id))
 
     # -- serialisation -------------------------------------------------------------------
     def to_bytes(self) -> bytes:
@@ -117,48 +169,53 @@ class KeyFile:
             "cipher": CIPHER_SETTINGS,
             "key_check": self.key_check,
             "slots": [
-                {
-                    "id": s.slot_id,
-                    "kdf": s.kdf.to_dict(),
-                    "salt": _b64(s.salt),
-                    "public_key": _b64(s.public_key),
-                    "wrapped_private_key": _b64(s.wrapped_private_key),
-                    "sealed_ledger_key": _b64(s.sealed_ledger_key),
-                }
-                for s in self.slots
+                *(
+                    {**d, "check": slot_digest(self.ledger_id, d)}
+                    for d in (_slot_doc(s) for s in self.slots)
+                ),
+                *self.damaged,
             ],
         }
         return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> KeyFile:
-        damaged = LedgerDamaged("密钥文件已损坏或不是 ClerkDesk 密钥文件 / the key file is damaged")
+        # Every slot of it is unusable: told as slot damage, not as a wrong passphrase.
+        damaged_file = KeySlotDamaged(
+            "密钥文件已损坏或不是 ClerkDesk 密钥文件，这不是口令错误。请中心负责人用恢复密钥打开"
+            "（clerkdesk recover），或从备份恢复密钥文件 / the key file is damaged (not a wrong "
+            "passphrase): open with the recovery key (clerkdesk recover) or restore it from"
+            " a backup"
+        )
         try:
             doc = json.loads(data.decode("utf-8"))
             if doc.get("format") != KEY_FILE_FORMAT:
-                raise damaged
+                raise damaged_file
             if doc.get("version") != KEY_FILE_VERSION:
                 raise LedgerDamaged(
                     "密钥文件版本较新，请升级 ClerkDesk / the key file is from a newer version"
                 )
-            slots = tuple(
-                Slot(
-                    slot_id=str(s["id"]),
-                    kdf=KdfParams.from_dict(s["kdf"]),
-                    salt=_unb64(s["salt"]),
-                    public_key=_unb64(s["public_key"]),
-                    wrapped_private_key=_unb64(s["wrapped_private_key"]),
-                    sealed_ledger_key=_unb64(s["sealed_ledger_key"]),
-                )
-                for s in doc["slots"]
-            )
+            ledger_id = str(doc["ledger_id"])
+            slots: list[Slot] = []
+            damaged: list[dict[str, Any]] = []
+            for raw in doc["slots"]:
+                slot = _parse_slot(ledger_id, raw)
+                if slot is not None:
+                    slots.append(slot)
+                elif isinstance(raw, dict):
+                    damaged.append(raw)
+                else:
+                    raise damaged_file
             return cls(
-                ledger_id=str(doc["ledger_id"]), key_check=str(doc["key_check"]), slots=slots
+                ledger_id=ledger_id,
+                key_check=str(doc["key_check"]),
+                slots=tuple(slots),
+                damaged=tuple(damaged),
             )
         except LedgerDamaged:
             raise
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise damaged from exc
+            raise damaged_file from exc
 
 
 # -- recovery key ----------------------------------------------------------------------
@@ -301,19 +358,36 @@ def _open_private(ledger_id: str, slot: Slot, passphrase: str) -> X25519PrivateK
     return X25519PrivateKey.from_private_bytes(raw)
 
 
-def unlock_slot(keyfile: KeyFile, username: str, passphrase: str) -> bytes:
-    """The ledger key, or `UnknownUser` / `WrongPassphrase`. Touches nothing on disk."""
+def slot_damaged(username: str) -> KeySlotDamaged:
+    return KeySlotDamaged(
+        f"账号“{username}”的密钥槽已损坏（密钥文件被改动或磁盘出错），这不是口令错误。请管理员用 "
+        f"clerkdesk user reset {username} 为该账号重设口令，或从备份恢复密钥文件 / the key slot "
+        f"of {username!r} is damaged (not a wrong passphrase): an admin resets it with "
+        f"`clerkdesk user reset {username}`, or restores the key file from a backup"
+    )
+
+
+def _find_slot(keyfile: KeyFile, username: str) -> Slot:
+    """The account's slot, proven undamaged; a damaged one is never tried."""
     slot = keyfile.slot_for(username)
-    if slot is None:
-        raise UnknownUser(f"没有账号“{username}” / no account named {username!r}")
+    if slot is not None:
+        return slot
+    # The damaged slot may be this account's even if its id is what was garbled.
+    if keyfile.damaged:
+        raise slot_damaged(username)
+    raise UnknownUser(f"没有账号“{username}” / no account named {username!r}")
+
+
+def unlock_slot(keyfile: KeyFile, username: str, passphrase: str) -> bytes:
+    """The ledger key, or `UnknownUser` / `WrongPassphrase` / `KeySlotDamaged`. Touches
+    nothing on disk."""
+    slot = _find_slot(keyfile, username)
     private = _open_private(keyfile.ledger_id, slot, passphrase)
     aad = f"{keyfile.ledger_id}/{slot.slot_id}".encode()
     try:
         ledger_key = _unseal(private, slot.public_key, slot.sealed_ledger_key, aad)
-    except InvalidTag as exc:
-        raise LedgerDamaged(
-            "密钥文件中的账号密钥已损坏 / the account's key slot is damaged"
-        ) from exc
+    except (InvalidTag, ValueError) as exc:
+        raise slot_damaged(username) from exc
     if not key_matches(keyfile, ledger_key):
         raise LedgerDamaged("密钥文件与台账不匹配 / the key file does not match its ledger")
     return ledger_key
@@ -323,9 +397,7 @@ def rewrap_slot(
     keyfile: KeyFile, username: str, old_passphrase: str, new_passphrase: str, kdf: KdfParams
 ) -> Slot:
     """A passphrase change: same key pair, new wrapping. Proves the old passphrase first."""
-    slot = keyfile.slot_for(username)
-    if slot is None:
-        raise UnknownUser(f"没有账号“{username}” / no account named {username!r}")
+    slot = _find_slot(keyfile, username)
     private = _open_private(keyfile.ledger_id, slot, old_passphrase)
     aad = f"{keyfile.ledger_id}/{slot.slot_id}".encode()
     private_raw = private.private_bytes(

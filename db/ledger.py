@@ -20,8 +20,9 @@ from typing import Any, Protocol
 
 import uuid6
 
-from db.connection import transaction
-from db.errors import InvalidEvent, LedgerDamaged
+from db import storage
+from db.connection import db_path, transaction
+from db.errors import InvalidEvent, LedgerDamaged, StorageError
 from db.sqlite import Connection, DatabaseError, Row
 
 # China has one fixed offset and no DST; a fixed zone avoids depending on tz data on Windows.
@@ -625,11 +626,17 @@ def verify(conn: Connection, projector: Projector, identity: ChainIdentity) -> V
             _replay(conn, projector)
             replayed = {t: projection_digest(conn, t) for t in projector.tables}
         except DatabaseError as exc:
+            # A full disk (the replay spills to the WAL) is not damage: restoring would lose work.
+            typed = storage.explain(exc, db_path(conn))
+            if isinstance(typed, StorageError):
+                raise typed from exc
             raise LedgerDamaged(
                 f"台账文件已损坏（{exc}），请用备份恢复 / the ledger file is damaged: {exc}"
             ) from exc
     finally:
-        if nested:
+        if not conn.in_transaction:
+            pass  # SQLite rolled back already (a full disk does)
+        elif nested:
             conn.execute("ROLLBACK TO verify_replay")
             conn.execute("RELEASE verify_replay")
         else:

@@ -10,7 +10,6 @@ Files beside a ledger `desk.ledger`:
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import time
@@ -21,8 +20,8 @@ from pathlib import Path
 import uuid6
 from filelock import FileLock
 
-from db import keys
-from db.connection import open_encrypted, write_atomically
+from db import keys, storage
+from db.connection import open_encrypted, open_private, write_atomically
 from db.errors import (
     KeysMissing,
     LedgerDamaged,
@@ -42,6 +41,8 @@ PAGE_SIZE = 4096
 _PLAIN_SQLITE_MAGIC = b"SQLite format 3\x00"
 FREE_ATTEMPTS = 3
 MAX_DELAY_SECONDS = 300.0
+#: How long to wait for another program holding the ledger's lock before saying so.
+LOCK_TIMEOUT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ class OpenedLedger:
 def keyfile_lock(files: LedgerFiles) -> FileLock:
     """One writer of the key file (and one migrator of the ledger) at a time, across
     processes: the GUI and a scheduled CLI job may share a desk."""
-    return FileLock(str(files.lock), timeout=30)
+    return FileLock(str(files.lock), timeout=LOCK_TIMEOUT_SECONDS)
 
 
 # -- throttle ------------------------------------------------------------------------------
@@ -217,7 +218,9 @@ def _read_keyfile(files: LedgerFiles) -> keys.KeyFile:
             f"key file missing: open with the recovery key, or check the path"
         ) from None
     except OSError as exc:
-        raise StorageError(f"无法读取密钥文件：{exc.strerror} / cannot read the key file") from exc
+        raise storage.explain(exc, files.keys) or StorageError(
+            f"无法读取密钥文件：{exc.strerror} / cannot read the key file"
+        ) from exc
     return keys.KeyFile.from_bytes(data)
 
 
@@ -232,8 +235,12 @@ def _open_checked(files: LedgerFiles, key: bytes) -> Connection:
             f"damaged or not this key file's ledger"
         ) from exc
     # Two programs opening an old ledger at once must not both migrate it.
-    with keyfile_lock(files):
-        migrate(conn, files.db)
+    try:
+        with storage.told(files.db), keyfile_lock(files):
+            migrate(conn, files.db)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -248,14 +255,17 @@ def _check_folder_writable(folder: Path) -> None:
         with open(probe, "wb") as fh:
             fh.write(b"x")
     except OSError as exc:
-        denied = exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
-        reason = "没有写入权限" if denied else exc.strerror
+        typed = storage.explain(exc, probe)
+        if typed is not None:
+            raise typed from exc
         raise StorageError(
-            f"无法在 {folder} 中创建台账：{reason} / cannot create a ledger in {folder}: "
+            f"无法在 {folder} 中创建台账：{exc.strerror} / cannot create a ledger in {folder}: "
             f"{exc.strerror}"
         ) from exc
     finally:
-        probe.unlink(missing_ok=True)
+        # On a read-only medium even removing a file that is not there is refused.
+        with contextlib.suppress(OSError):
+            probe.unlink(missing_ok=True)
 
 
 def create(
@@ -277,10 +287,11 @@ def create(
     # Key file first: a ledger without its key file would need the recovery key at once.
     write_atomically(files.keys, keyfile.to_bytes())
     try:
+        # Readable by its owner only, from the first byte (and so its -wal and -shm): the
+        # key file is not enough to read it, but a copy of both invites an offline attack
+        # on the passphrases.
+        os.close(open_private(path))
         conn = open_encrypted(path, ledger_key)
-        # Readable by its owner only: the key file is not enough to read it, but a copy
-        # of both invites an offline attack on the passphrases.
-        os.chmod(path, 0o600)
         migrate(conn, None)
     except BaseException:
         files.keys.unlink(missing_ok=True)

@@ -80,3 +80,17 @@ def make_desk(tmp_path: Path, clock: FakeClock) -> Iterator[Callable[..., object
     for desk in opened:
         with contextlib.suppress(Exception):
             desk.close()
+
+
+@pytest.fixture
+def mounts(tmp_path: Path) -> Iterator[object]:
+    """Real mounts (small disk, read-only view) for storage-fault tests; see tests/mounts.py.
+    Unmounted after the test even when it fails."""
+    from tests.mounts import Mounts
+
+    helper = Mounts(tmp_path / "mnt")
+    helper.base.mkdir()
+    try:
+        yield helper
+    finally:
+        helper.cleanup()

@@ -16,6 +16,7 @@ from app import catalogue
 from app.desk import Clock, Desk, open_desk, set_up
 from app.desk_profile import DeskProfile
 from app.staff import StaffMember
+from db import storage
 from db.errors import ClerkDeskError
 from db.ledger import now_in_china
 from ui.worker import DESK, DbWorker
@@ -64,8 +65,15 @@ class DeskSession:
 
     def _open(self, path: Path, username: str, passphrase: str) -> DeskInfo:
         self._close_now()
-        self._desk = open_desk(path, username, passphrase, clock=self.clock)
-        return self._info(self._desk)
+        with storage.told(path):
+            self._desk = open_desk(path, username, passphrase, clock=self.clock)
+            return self._info(self._desk)
+
+    def _run(self, fn: Callable[[Desk], T]) -> T:
+        desk = self._require()
+        # A full disk or a lock met while reading says what it is, not "unexpected error".
+        with storage.told(desk.path, os_errors=False):
+            return fn(desk)
 
     def _set_up(self, path: Path, **fields: Any) -> tuple[DeskInfo, str]:
         self._close_now()
@@ -99,7 +107,7 @@ class DeskSession:
             else:
                 self.worker.failed.emit(exc)
 
-        return self.worker.submit(lambda: fn(self._require()), done, failed, changes)
+        return self.worker.submit(lambda: self._run(fn), done, failed, changes)
 
     def open(
         self,

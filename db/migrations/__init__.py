@@ -8,12 +8,14 @@ by a newer ClerkDesk is refused, never "migrated" backwards.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from db.connection import open_private
 from db.errors import LedgerTooNew, StorageError
 from db.sqlite import Connection
 
@@ -87,7 +89,8 @@ def _keep_copy(conn: Connection, path: Path, version: int) -> Path:
         n += 1
         copy = path.with_name(f"{path.name}.before-v{LATEST_VERSION}-from-v{version}.{n}")
     try:
-        shutil.copyfile(path, copy)
+        with open(path, "rb") as src, os.fdopen(open_private(copy), "wb") as dst:
+            shutil.copyfileobj(src, dst)
     except OSError as exc:
         raise StorageError(
             f"升级前无法备份台账文件：{exc.strerror} / cannot copy the ledger before migrating"

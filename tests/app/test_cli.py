@@ -227,6 +227,14 @@ def test_backup_restore_and_force(ledger, capsys, monkeypatch, tmp_path) -> None
     code, _, err = clerkdesk(
         capsys, monkeypatch, "restore", "--from", str(out_file), "--ledger", str(path), "--force"
     )
+    assert code == 2 and "--user" in err  # the replaced ledger's numbers must be read
+    code, _, err = clerkdesk(
+        capsys,
+        monkeypatch,
+        *("restore", "--from", str(out_file), "--ledger", str(path), "--force"),
+        *("--user", "admin", "--passphrase-stdin"),
+        stdin=PASSPHRASE,
+    )
     assert code == 0, err
     code, _, _ = clerkdesk(
         capsys,

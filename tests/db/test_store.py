@@ -19,7 +19,7 @@ from db.errors import (
     LedgerMissing,
     LedgerTooNew,
     NotALedger,
-    StorageError,
+    ReadOnlyStorage,
     TryLater,
     UnknownUser,
     WrongPassphrase,
@@ -160,7 +160,7 @@ def _unwritable_folder(tmp_path: Path) -> Path:
 def test_creating_in_an_unwritable_folder(make_desk: MakeDesk, tmp_path: Path) -> None:
     folder = _unwritable_folder(tmp_path)
     before = sorted(p.name for p in folder.iterdir())
-    with pytest.raises(StorageError, match="无法在"):
+    with pytest.raises(ReadOnlyStorage, match="只读"):
         make_desk(name=str(folder / "desk.ledger"))
     assert sorted(p.name for p in folder.iterdir()) == before
 

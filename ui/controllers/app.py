@@ -16,12 +16,17 @@ from app.desk import Clock
 from app.errors import InvalidInput
 from db.errors import (
     AuthenticationFailed,
+    DiskFull,
+    KeySlotDamaged,
     KeysMissing,
+    LedgerBusy,
     LedgerDamaged,
     LedgerMissing,
     LedgerProblem,
     LedgerTooNew,
     NotALedger,
+    ReadOnlyStorage,
+    StorageError,
     TryLater,
     WrongPassphrase,
 )
@@ -268,6 +273,24 @@ class DeskController(QObject):
             self._unlock_field(u.passphrase, u.passphrase_error, self.tr("口令不正确，请重新输入"))
         elif isinstance(exc, AuthenticationFailed):
             self._unlock_field(u.user, u.user_error, text)
+        elif isinstance(exc, StorageError):
+            # The ledger is intact: the message says what to do; restoring would lose work.
+            storage_heads: tuple[tuple[type[StorageError], str], ...] = (
+                (DiskFull, self.tr("磁盘空间已满，台账无法打开。")),
+                (ReadOnlyStorage, self.tr("台账所在的文件夹是只读的。")),
+                (LedgerBusy, self.tr("台账正被另一个程序占用。")),
+            )
+            head = next((h for cls, h in storage_heads if isinstance(exc, cls)), "")
+            u.problem.setText(f"{head}\n{text}" if head else text)
+            u.problem.show()
+        elif isinstance(exc, KeySlotDamaged):
+            u.problem.setText(
+                self.tr(
+                    "这个账号的密钥槽已损坏，不是口令输错。\n{detail}\n请联系管理员为该账号重设口令"
+                    "（clerkdesk user reset），或从备份恢复密钥文件。"
+                ).format(detail=text)
+            )
+            u.problem.show()
         elif isinstance(exc, LedgerProblem):
             heads = (
                 (LedgerTooNew, self.tr("台账由更新版本的程序创建，请升级本程序后再打开。")),
