@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from reportlab.lib.units import mm
 
@@ -66,9 +66,14 @@ def test_non_ascii_values_are_refused() -> None:
 
 @settings(max_examples=8, deadline=None)
 @given(st.from_regex(r"\A[0-9A-Z\-]{6,16}\Z"))
+@example("0T00000A00000")
+@example("000A00A200")
 def test_any_plausible_case_number_scans_from_the_slip(case_number: str) -> None:
+    # The 80 mm slip comes out of a 203 dpi thermal printer, where a 0.375 mm module is
+    # exactly 3 dots. Rendered at 150 dpi instead, 2.2 px modules alias and some letter
+    # patterns fail to decode — an artefact of the render, not of the slip.
     pdf = receipt_pdf(replace(samples.receipt(), case_number=case_number), "receipt80")
-    assert ("Code128", case_number) in barcodes(pdf, dpi=150)
+    assert ("Code128", case_number) in barcodes(pdf, dpi=203)
 
 
 def test_on_a_slip_the_unprinted_edge_is_the_quiet_zone() -> None:
