@@ -218,7 +218,7 @@ class DeskController(QObject):
 
         def make() -> str:
             demo.parent.mkdir(parents=True, exist_ok=True)
-            return create_demo_ledger(demo)
+            return create_demo_ledger(demo, clock=self.session.clock)
 
         def done(_summary: str) -> None:
             welcome.demo_button.setEnabled(True)
