@@ -156,7 +156,7 @@ def test_backfilled_intake_and_bad_input(desk_path, capsys, monkeypatch) -> None
     assert code == 2 and "case_no" in err
 
 
-def test_calendar_commands(desk_path, capsys, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_commands(calendar_through_2026, desk_path, capsys, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run(
         capsys, monkeypatch, desk_path, "calendar", "add-workdays", "2026-02-12", "5"
     )

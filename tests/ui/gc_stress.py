@@ -1,5 +1,5 @@
 """A desk under garbage-collection stress, run in its own interpreter (a crash must not take
-pytest down): `python -m tests.ui.gc_stress LEDGER ROUNDS`.
+pytest down): `python -m tests.ui.gc_stress LEDGER ROUNDS PASSPHRASE TODAY`.
 
 Python's cyclic collector runs on whichever thread crosses an allocation threshold. If a cycle
 it frees holds a Qt object made on the GUI thread, that object dies on the database worker:
@@ -9,6 +9,7 @@ used and dropped again and again. Prints OK and exits 0 when it survived."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import sys
@@ -27,6 +28,9 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from db.ledger import CHINA_TZ  # noqa: E402
+from tests.conftest import FakeClock  # noqa: E402
 
 #: Qt messages seen; any about threads is a failure.
 MESSAGES: list[str] = []
@@ -67,13 +71,16 @@ class _Cycle:
         self.timer.start(60_000)
 
 
-def one_round(ledger: Path, ini: Path, passphrase: str) -> None:
+def one_round(ledger: Path, ini: Path, passphrase: str, clock: FakeClock) -> None:
     from app import cases
     from ui.main import build
     from ui.prefs import Prefs
 
     window, ctl = build(
-        [], ledger_path=ledger, prefs=Prefs(QSettings(str(ini), QSettings.Format.IniFormat))
+        [],
+        ledger_path=ledger,
+        prefs=Prefs(QSettings(str(ini), QSettings.Format.IniFormat)),
+        clock=clock,
     )
     window.show()
     ctl.start()
@@ -107,12 +114,13 @@ def one_round(ledger: Path, ini: Path, passphrase: str) -> None:
 
 def main(argv: list[str]) -> int:
     ledger, rounds, passphrase = Path(argv[0]), int(argv[1]), argv[2]
+    clock = FakeClock(dt.datetime.combine(dt.date.fromisoformat(argv[3]), dt.time(9), CHINA_TZ))
     app = QApplication([])
     qInstallMessageHandler(_record)
     gc.set_threshold(*THRESHOLDS)
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(rounds):
-            one_round(ledger, Path(tmp) / "ui.ini", passphrase)
+            one_round(ledger, Path(tmp) / "ui.ini", passphrase, clock)
             QCoreApplication.processEvents()
             print(
                 f"round {i + 1} done",

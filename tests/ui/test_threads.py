@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, FakeClock
 from ui.threads import GuiCollector
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,8 +23,11 @@ def _python(*argv: str, timeout: int = 240) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_windows_opened_and_dropped_while_the_worker_collects(ledger: Path) -> None:
-    result = _python("-m", "tests.ui.gc_stress", str(ledger), "6", PASSPHRASE)
+def test_windows_opened_and_dropped_while_the_worker_collects(
+    ledger: Path, clock: FakeClock
+) -> None:
+    today = clock.current.date().isoformat()
+    result = _python("-m", "tests.ui.gc_stress", str(ledger), "6", PASSPHRASE, today)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "OK" in result.stdout
     assert "thread" not in result.stderr.lower(), result.stderr[-3000:]
