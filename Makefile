@@ -32,8 +32,11 @@ lint: $(DEPS)
 typecheck: $(DEPS)
 	$(BIN)/mypy
 
+# Tests run in file order here (reproducible); CI shuffles them once (.ci/run).
+PYTEST_ARGS ?= -p no:randomly
+
 pytest: $(DEPS)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(DEPS)
 	$(BIN)/python -m bench

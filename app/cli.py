@@ -25,14 +25,17 @@ from app.cli_common import (
     ENV_RECOVERY_KEY,
     UsageError,
     add_common,
+    clock_of,
     emit,
     open_from_args,
     secrets_for,
 )
+from app.desk import Clock
 from app.errors import InvalidInput
 from db import backup as db_backup
 from db import storage, store
 from db.errors import ClerkDeskError, IntegrityFailure
+from db.ledger import now_in_china
 from db.sqlite import DatabaseError
 
 EXIT_CODES = {
@@ -67,6 +70,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         admin_username=admin,
         admin_display_name=args.admin_name or admin,
         passphrase=secrets.first(admin),
+        clock=clock_of(args),
     )
     profile = desk.profile()
     desk.close()
@@ -155,7 +159,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     secrets = secrets_for(args)
     old = secrets.current(args.user)
     new = secrets.new(args.user)
-    desk = desk_service.open_desk(args.ledger, args.user, old)
+    desk = desk_service.open_desk(args.ledger, args.user, old, clock=clock_of(args))
     try:
         store.change_passphrase(args.ledger, args.user, old, new)
         staff.record_passphrase_changed(desk)
@@ -226,7 +230,9 @@ def cmd_recover(args: argparse.Namespace) -> int:
     secrets = secrets_for(args)
     recovery = secrets.recovery_key()
     username = staff.check_username(args.user)
-    desk = desk_service.recover_account(args.ledger, recovery, username, secrets.new(username))
+    desk = desk_service.recover_account(
+        args.ledger, recovery, username, secrets.new(username), clock=clock_of(args)
+    )
     try:
         missing = staff.accounts_without_slots(desk)
     finally:
@@ -348,9 +354,14 @@ def fail(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
-def run(argv: Sequence[str], gui: Callable[[], int] | None = None) -> int:
+def run(
+    argv: Sequence[str], gui: Callable[[], int] | None = None, clock: Clock = now_in_china
+) -> int:
+    """Run one command. `clock` is the desk's clock for it: every event time and id, and
+    every default "today" (tests pass their own; nothing else moves it)."""
     parser = build_parser()
     args = parser.parse_args(list(argv))
+    args.clock = clock
     if args.command is None:
         if gui is None:
             parser.print_help()

@@ -14,7 +14,7 @@ from typing import Any
 from app import calendar as calendar_service
 from app import cases, catalogue, deadlines, settings, slips
 from app.applicants import NAME_CHANGE_KINDS, NameChange, NameConflict, Person
-from app.cli_common import Secrets, add_common, emit, open_from_args, secrets_for
+from app.cli_common import Secrets, add_common, clock_of, emit, open_from_args, secrets_for
 from app.demo import create_demo_ledger
 from app.desk import Desk
 from app.errors import InvalidInput
@@ -457,7 +457,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    summary = create_demo_ledger(args.ledger)
+    summary = create_demo_ledger(args.ledger, end=args.end, clock=clock_of(args))
     print(summary)
     return 0
 
@@ -648,6 +648,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("demo", help="create a demo ledger (passphrases in README)")
     p.add_argument("--ledger", type=Path, required=True)
+    p.add_argument("--end", type=_date, help="last simulated day, YYYY-MM-DD (default: yesterday)")
     p.set_defaults(func=cmd_demo)
 
 

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from app import desk as desk_service
 from db.errors import ClerkDeskError
+from db.ledger import now_in_china
 
 ENV_PASSPHRASE = "CLERKDESK_PASSPHRASE"
 ENV_NEW_PASSPHRASE = "CLERKDESK_NEW_PASSPHRASE"
@@ -91,8 +92,16 @@ def secrets_for(args: argparse.Namespace) -> Secrets:
     return Secrets(args.passphrase_stdin, sys.stdin, sys.stdin.isatty())
 
 
+def clock_of(args: argparse.Namespace) -> desk_service.Clock:
+    """The clock `cli.run` was given: every command's "now" and "today" (tests inject one)."""
+    clock: desk_service.Clock = getattr(args, "clock", now_in_china)
+    return clock
+
+
 def open_from_args(args: argparse.Namespace, secrets: Secrets) -> desk_service.Desk:
-    return desk_service.open_desk(args.ledger, args.user, secrets.current(args.user))
+    return desk_service.open_desk(
+        args.ledger, args.user, secrets.current(args.user), clock=clock_of(args)
+    )
 
 
 def add_common(p: argparse.ArgumentParser, *, user: bool = True, json_out: bool = False) -> None:

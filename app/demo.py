@@ -2,7 +2,8 @@
 screen, form and report has something true to show. Everything in it is invented and the
 catalogue is marked as demo data.
 
-The desk's life is simulated day by day on a clock that starts four weeks before today, so
+The desk's life is simulated day by day on a clock that starts twenty working days before
+the last day (about four weeks; more across the Spring Festival or National Day), so
 the ledger is a real sequence of events — intake, notices, returns, acceptances, special
 procedures, completions, rejections, withdrawals and lapses — and ends with open cases whose
 deadlines are green, yellow and red today.
@@ -34,12 +35,12 @@ from app import (
 from app.applicants import Person
 from app.calendar import load_calendar
 from app.catalogue_model import ServiceItem
-from app.desk import Desk, set_up
+from app.desk import Clock, Desk, set_up
 from app.errors import RuleRefused
 from app.identity import resident_id_check_char
 from app.permissions import Role
 from app.staff import StaffMember
-from app.workdays import WorkCalendar
+from app.workdays import WorkCalendar, seed_schedules
 from db.ledger import CHINA_TZ, now_in_china
 
 DEMO_PASSPHRASE = "demo-desk-2026"
@@ -50,7 +51,8 @@ DEMO_USERS = {
     "chenjing": ("陈静", Role.CLERK),
 }
 CLERKS = ("liuyang", "chenjing")
-DAYS = 28
+#: Working days simulated: enough for notices to lapse and cases to turn yellow and red.
+WORKDAYS = 20
 
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余"
@@ -569,12 +571,26 @@ def _duties_last_day(sim: _Sim) -> None:
     ratings.followup_step(sim.desk("zhaomin"), bad.rating_no, "verify", "核实情况属实")
 
 
-def create_demo_ledger(path: Path, today: dt.date | None = None, seed: int = 2026) -> str:
-    """Write the demo ledger at `path` (refuses to overwrite). Returns a one-paragraph summary."""
+def _first_day(end: dt.date) -> dt.date:
+    """WORKDAYS working days back from `end` on the calendar the desk is set up with."""
+    cal = WorkCalendar(seed_schedules())
+    day, counted = end, 0
+    while True:
+        counted += cal.is_workday(day)
+        if counted >= WORKDAYS:
+            return day
+        day -= dt.timedelta(days=1)
+
+
+def create_demo_ledger(
+    path: Path, end: dt.date | None = None, seed: int = 2026, clock: Clock = now_in_china
+) -> str:
+    """Write the demo ledger at `path` (refuses to overwrite), its simulated weeks ending on
+    `end`. Returns a one-paragraph summary."""
     # The simulated weeks end yesterday by default: no event may carry a time later than the
-    # real clock, and a desk's day runs to 18:00.
-    end = today or (now_in_china() - dt.timedelta(days=1)).date()
-    clock = SimClock(dt.datetime.combine(end - dt.timedelta(days=DAYS), dt.time(8, 30), CHINA_TZ))
+    # desk's clock, and a desk's day runs to 18:00.
+    end = end or (clock() - dt.timedelta(days=1)).date()
+    clock = SimClock(dt.datetime.combine(_first_day(end), dt.time(8, 30), CHINA_TZ))
     admin_name, _ = DEMO_USERS["admin"]
     desk, recovery = set_up(
         path,

@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
+import threading
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
-
-import uuid6
 
 from db import storage
 from db.connection import db_path, transaction
@@ -52,6 +53,28 @@ MAX_KIND_CHARS = 64
 
 def now_in_china() -> datetime:
     return datetime.now(CHINA_TZ)
+
+
+_id_lock = threading.Lock()
+_last_id: tuple[int, int] = (0, 0)  # (unix ms, 74-bit counter) of the last event id made
+
+
+def event_id(at: datetime) -> str:
+    """A UUIDv7 (RFC 9562) whose time is `at`, the desk clock's reading for the event — not
+    the system clock, so ids and times agree, in tests too. Ids made in the same millisecond
+    count up from the first one's random part, so they stay unique and in order."""
+    global _last_id
+    ms = int(at.timestamp() * 1000)
+    with _id_lock:
+        last_ms, last_counter = _last_id
+        if ms == last_ms and last_counter + 1 < 1 << 74:
+            counter = last_counter + 1
+        else:
+            counter = secrets.randbits(73)  # top bit clear: room to count up within the ms
+        _last_id = (ms, counter)
+    rand_a, rand_b = counter >> 62, counter & ((1 << 62) - 1)
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
+    return str(uuid.UUID(int=value))
 
 
 def _refuse(path: str, zh: str, en: str) -> InvalidEvent:
@@ -374,7 +397,7 @@ class Ledger:
             at = now.isoformat(timespec="microseconds")
         fields: dict[str, Any] = {
             "seq": seq + 1,
-            "id": str(uuid6.uuid7()),
+            "id": event_id(datetime.fromisoformat(at)),
             "at": at,
             "actor": actor,
             "kind": kind,

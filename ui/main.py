@@ -16,7 +16,10 @@ def build(argv: list[str] | None = None, **options):  # type: ignore[no-untyped-
     from ui import paths
     from ui.controllers.app import DeskController
     from ui.qt_setup import configure_app
+    from ui.threads import guard_emit_refcount
     from ui.views.main_window import MainWindowView
+
+    guard_emit_refcount()
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)

@@ -29,22 +29,32 @@ AWAY = "away"  # away notes and the backup's cover
 
 @dataclass
 class _Job:
+    op: Callable[[], Any]
     on_done: Callable[[Any], None] | None
     on_error: Callable[[BaseException], None] | None
     changes: frozenset[str] = field(default_factory=frozenset)
+    #: (succeeded, value or exception), set on the worker before `_finished` is emitted.
+    outcome: tuple[bool, Any] | None = None
 
 
 class DbWorker(QObject):
-    """Runs ops one after another off the GUI thread."""
+    """Runs ops one after another off the GUI thread.
 
-    #: (job id, succeeded, value or exception) — emitted on the worker thread, delivered
-    #: queued on the GUI thread.
-    _finished = Signal(int, bool, object)
+    The worker never holds the last reference to anything: the job (the op, whatever it
+    closes over, and its outcome) stays in `_jobs`, owned by the GUI thread, and the worker
+    drops its own references before it signals. So whatever an op touched is freed on the GUI
+    thread, and a Qt object that slipped into an op still dies where it was made. Only the job
+    id crosses threads (PySide 6.12 loses a reference to `True` for each bool in a queued
+    signal: the desk died after a few thousand ops)."""
+
+    #: Job id — emitted on the worker thread, delivered queued on the GUI thread.
+    _finished = Signal(int)
     #: The change summary of a successful op: a frozenset of topics.
     changed = Signal(object)
     #: An op failed and had no handler of its own.
     failed = Signal(object)
-    busy_changed = Signal(bool)
+    #: Nothing is queued, running or waiting any more (the GUI thread collects garbage then).
+    went_idle = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -64,26 +74,27 @@ class DbWorker(QObject):
         if self._closed:
             raise RuntimeError("the database worker is shut down")
         job_id = next(self._ids)
-        self._jobs[job_id] = _Job(on_done, on_error, frozenset(changes))
-        if len(self._jobs) == 1:
-            self.busy_changed.emit(True)
-        self._pool.submit(self._run, job_id, op)
+        job = _Job(op, on_done, on_error, frozenset(changes))
+        self._jobs[job_id] = job
+        # Only the id goes to the pool: its work item is freed on the worker thread.
+        self._pool.submit(self._run, job_id)
         return job_id
 
-    def _run(self, job_id: int, op: Callable[[], Any]) -> None:
+    def _run(self, job_id: int) -> None:
+        job = self._jobs[job_id]
         try:
-            value = op()
+            job.outcome = (True, job.op())
         except BaseException as exc:  # noqa: BLE001 — every failure goes back to the GUI
-            self._finished.emit(job_id, False, exc)
-        else:
-            self._finished.emit(job_id, True, value)
+            job.outcome = (False, exc)
+        # `_jobs` (GUI thread) lets go of the job only after delivery, which this emit precedes.
+        del job
+        self._finished.emit(job_id)
 
-    def _deliver(self, job_id: int, ok: bool, value: object) -> None:
+    def _deliver(self, job_id: int) -> None:
         job = self._jobs.pop(job_id, None)
-        if not self._jobs:
-            self.busy_changed.emit(False)
-        if job is None:
+        if job is None or job.outcome is None:
             return
+        ok, value = job.outcome
         if ok:
             if job.on_done is not None:
                 job.on_done(value)
@@ -95,6 +106,8 @@ class DbWorker(QObject):
                 job.on_error(value)
             else:
                 self.failed.emit(value)
+        if not self._jobs:
+            self.went_idle.emit()
 
     def idle(self) -> bool:
         """No op is queued, running or waiting to be delivered (tests wait on this)."""

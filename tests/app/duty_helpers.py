@@ -11,10 +11,9 @@ import pytest
 from app import calendar, catalogue, centre, staff, windows
 from app.desk import Desk
 from app.projections import projector
-from app.workdays import seed_schedules
 from db.ledger import CHINA_TZ, rebuild_projections, verify
 from tests.app.case_helpers import schedule_2027, snapshot
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, seed_through_2026
 
 MakeDesk = Callable[..., tuple[Desk, str]]
 
@@ -69,10 +68,7 @@ def day(text: str) -> dt.date:
 
 def without_2027(monkeypatch: pytest.MonkeyPatch) -> None:
     """The package knows 2026 but not 2027 yet (pinned, as in test_case_deadlines)."""
-    every_year = seed_schedules()
-    monkeypatch.setattr(
-        "app.calendar.seed_schedules", lambda: {y: s for y, s in every_year.items() if y <= 2026}
-    )
+    monkeypatch.setattr("app.calendar.seed_schedules", seed_through_2026)
 
 
 def load_2027(desk: Desk) -> None:

@@ -40,7 +40,7 @@ from tests.app.case_helpers import (
     person,
     schedule_2027,
 )
-from tests.conftest import PASSPHRASE, FakeClock
+from tests.conftest import PASSPHRASE, FakeClock, seed_through_2026
 from tests.printing.pdfcheck import flat_text
 
 
@@ -48,10 +48,7 @@ from tests.printing.pdfcheck import flat_text
 def package_without_2027(monkeypatch: pytest.MonkeyPatch) -> None:
     """The situation DESIGN §5 plans for: the package knows 2026 but not 2027 yet (true of
     chinesecalendar 1.11.0). Pinned here so a newer package cannot change these dates."""
-    every_year = calendar.seed_schedules
-    monkeypatch.setattr(
-        calendar, "seed_schedules", lambda: {y: s for y, s in every_year().items() if y <= 2026}
-    )
+    monkeypatch.setattr(calendar, "seed_schedules", seed_through_2026)
 
 
 def accepted_on(desk: Desk, clock: FakeClock, item: str, when: str, n: int = 0) -> str:

@@ -41,6 +41,9 @@ from tests.app.case_helpers import (
 )
 from tests.conftest import FakeClock
 
+# Dated stories: the expectations below are written for these March 2026 days.
+pytestmark = pytest.mark.on_date("2026-03-02")
+
 
 def published_events(desk_conn: Any) -> list[tuple[str, int]]:
     rows = desk_conn.execute(

@@ -13,6 +13,9 @@ from app.errors import InvalidInput, PermissionDenied, RuleRefused
 from tests.app.duty_helpers import CLERK, DIRECTOR, NEWBIE, as_user, at, day, duty_desk
 from tests.conftest import FakeClock
 
+# Dated stories: the expectations below are written for these March 2026 days.
+pytestmark = pytest.mark.on_date("2026-03-02")
+
 # -- the annex table ---------------------------------------------------------------------------
 
 

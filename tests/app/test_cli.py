@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app import cli
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, current_clock
 
 RECOVERY = re.compile(r"([A-Z2-7]{4}(?:-[A-Z2-7]{4}){13})")
 
@@ -25,7 +25,7 @@ def clerkdesk(
 ) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin or ""))
     try:
-        code = cli.run(list(argv))
+        code = cli.run(list(argv), clock=current_clock())
     except SystemExit as exc:
         code = int(exc.code or 0)
     out, err = capsys.readouterr()

@@ -156,7 +156,7 @@ def test_backfilled_intake_and_bad_input(desk_path, capsys, monkeypatch) -> None
     assert code == 2 and "case_no" in err
 
 
-def test_calendar_commands(desk_path, capsys, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_commands(calendar_through_2026, desk_path, capsys, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run(
         capsys, monkeypatch, desk_path, "calendar", "add-workdays", "2026-02-12", "5"
     )
@@ -289,3 +289,59 @@ def test_case_show_says_why_a_december_deadline_is_provisional(
     assert code == 0, err
     assert "2026-12-15（暂定：年末日期可能因2027年节假日安排调整）" in out
     assert "跨入" not in out
+
+
+def test_commands_run_on_the_clock_they_are_given(desk_path, capsys, monkeypatch, clock) -> None:  # type: ignore[no-untyped-def]
+    from app.desk import open_desk
+    from db.ledger import read_events
+
+    clock.advance(days=3, hours=2)  # 11:00, three days after the desk was set up
+    code, out, err = run(
+        capsys,
+        monkeypatch,
+        desk_path,
+        "case",
+        "intake",
+        "--item",
+        MINIMUM_ITEM,
+        "--name",
+        "张秀英",
+        "--id-number",
+        "11010519491231002X",
+        "--phone",
+        "13800138000",
+        "--json",
+    )
+    assert code == 0, err
+    assert clock.current.strftime("%Y%m%d") in json.loads(out)["case_no"].replace("-", "")
+    desk = open_desk(desk_path, "admin", PASSPHRASE, clock=clock)
+    try:
+        last = list(read_events(desk.conn))[-1]
+    finally:
+        desk.close()
+    assert last.at.startswith(clock.current.strftime("%Y-%m-%dT11:00"))
+
+
+def test_the_demo_ends_yesterday_or_on_the_day_given(tmp_path, capsys, monkeypatch, clock) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from app.desk import open_desk
+    from db.ledger import read_events
+
+    def last_day(path: Path) -> dt.date:
+        desk = open_desk(path, "admin", DEMO_PASSPHRASE, clock=clock)
+        try:
+            return max(dt.date.fromisoformat(e.at[:10]) for e in read_events(desk.conn))
+        finally:
+            desk.close()
+
+    default, chosen = tmp_path / "default.ledger", tmp_path / "chosen.ledger"
+    assert clerkdesk(capsys, monkeypatch, "demo", "--ledger", str(default))[0] == 0
+    assert last_day(default) == clock.current.date() - dt.timedelta(days=1)
+    argv = ["demo", "--ledger", str(chosen), "--end", "2026-10-09"]
+    assert clerkdesk(capsys, monkeypatch, *argv)[0] == 0
+    assert last_day(chosen) == dt.date(2026, 10, 9)
+    code, _, err = clerkdesk(
+        capsys, monkeypatch, "demo", "--ledger", str(tmp_path / "x"), "--end", "2026-13-01"
+    )
+    assert code == 2 and "YYYY-MM-DD" in err and not (tmp_path / "x").exists()

@@ -23,6 +23,9 @@ from tests.app.duty_helpers import (
 )
 from tests.conftest import FakeClock
 
+# Dated stories: the expectations below are written for these March 2026 days.
+pytestmark = pytest.mark.on_date("2026-03-02")
+
 
 def test_register_handle_call_back(make_desk, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
     desk = duty_desk(make_desk)

@@ -23,7 +23,7 @@ DUTY_TABLES = (
 
 def test_the_demo_has_every_duty_and_something_for_every_report_line(tmp_path: Path) -> None:
     path = tmp_path / "demo.ledger"
-    create_demo_ledger(path, today=dt.date(2026, 3, 20))
+    create_demo_ledger(path, end=dt.date(2026, 3, 20))
     end = dt.datetime(2026, 3, 20, 16, 40, tzinfo=CHINA_TZ)
     desk = open_desk(path, "zhaomin", DEMO_PASSPHRASE, clock=lambda: end)
     try:

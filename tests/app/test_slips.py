@@ -117,7 +117,9 @@ def test_every_character_of_the_demo_catalogue_prints(desk: Desk) -> None:
     assert missing_glyphs(text) == set()
 
 
-def test_a_provisional_due_date_is_marked_on_the_receipt(desk: Desk, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_provisional_due_date_is_marked_on_the_receipt(
+    calendar_through_2026, desk: Desk, clock
+) -> None:  # type: ignore[no-untyped-def]
     clock.current = dt.datetime.combine(dt.date(2026, 12, 14), dt.time(9), clock.current.tzinfo)
     item = _item(desk)
     case_no = cases.intake(desk, item.code, APPLICANT, _all(item)).case_no
@@ -141,7 +143,7 @@ def test_service_guide_for_an_item(desk: Desk) -> None:
         assert squash(expected) in text, expected
 
 
-def test_desk_duty_forms_from_the_demo_ledger(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_desk_duty_forms_from_the_demo_ledger(tmp_path, capsys, monkeypatch, clock) -> None:  # type: ignore[no-untyped-def]
     """Referral slip, away sign, staff card and daily report print from real records."""
     from app.demo import DEMO_PASSPHRASE
     from tests.app.test_cli import clerkdesk
@@ -152,10 +154,13 @@ def test_desk_duty_forms_from_the_demo_ledger(tmp_path, capsys, monkeypatch) -> 
     from app import away, consultations
     from app.desk import open_desk
 
-    desk = open_desk(path, "zhaomin", DEMO_PASSPHRASE)
+    desk = open_desk(path, "zhaomin", DEMO_PASSPHRASE, clock=clock)
     referred = next(
         c
-        for c in consultations.list_between(desk.conn, desk.today().replace(day=1), desk.today())
+        # The demo's whole span (it ends yesterday), whatever day of the month today is.
+        for c in consultations.list_between(
+            desk.conn, desk.today() - dt.timedelta(60), desk.today()
+        )
         if c.referral is not None
     )
     away_user = away.open_notes(desk.conn)[0].username

@@ -23,6 +23,9 @@ from tests.app.duty_helpers import (
 )
 from tests.conftest import FakeClock
 
+# Dated stories: the expectations below are written for these March 2026 days.
+pytestmark = pytest.mark.on_date("2026-03-02")
+
 
 def test_a_holiday_appointment_is_flagged_and_closed_with_its_case(
     make_desk: MakeDesk,

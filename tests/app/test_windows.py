@@ -19,6 +19,9 @@ from tests.app.duty_helpers import (
 )
 from tests.conftest import FakeClock
 
+# Dated stories: the expectations below are written for these March 2026 days.
+pytestmark = pytest.mark.on_date("2026-03-02")
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 
 

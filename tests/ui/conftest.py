@@ -5,19 +5,66 @@ preview. UI preferences live in a throw-away ini file, never in the real user se
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings
 from pytestqt.qtbot import QtBot
 
 from app import catalogue, staff
 from tests.conftest import PASSPHRASE, FakeClock
 
 DIRECTOR_PASSPHRASE = "director pass 9"
+
+
+def qt_objects_reached(op: object) -> list[str]:
+    """Qt objects an op closes over (through nested functions, bound methods, partials and
+    defaults): it runs on the worker thread, where none of them may be touched or freed."""
+    found: list[str] = []
+    seen: set[int] = set()
+
+    def walk(obj: object, depth: int) -> None:
+        if id(obj) in seen or depth > 6:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, QObject):
+            found.append(type(obj).__name__)
+        elif isinstance(obj, types.MethodType):
+            walk(obj.__self__, depth + 1)
+            walk(obj.__func__, depth + 1)
+        elif isinstance(obj, functools.partial):
+            for part in (obj.func, *obj.args, *obj.keywords.values()):
+                walk(part, depth + 1)
+        elif isinstance(obj, types.FunctionType):
+            for cell in obj.__closure__ or ():
+                with contextlib.suppress(ValueError):  # an empty cell
+                    walk(cell.cell_contents, depth + 1)
+            for default in obj.__defaults__ or ():
+                walk(default, depth + 1)
+
+    walk(op, 0)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def ops_reach_no_qt_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every op any GUI test makes the desk submit is checked (ui/worker.py's rule)."""
+    from ui.worker import DbWorker
+
+    submit = DbWorker.submit
+
+    def checked(self: DbWorker, op: Callable[[], Any], *args: Any, **kwargs: Any) -> int:
+        reached = qt_objects_reached(op)
+        assert not reached, f"an op closes over Qt objects {reached}: {op!r}"
+        return submit(self, op, *args, **kwargs)
+
+    monkeypatch.setattr(DbWorker, "submit", checked)
 
 
 @dataclass

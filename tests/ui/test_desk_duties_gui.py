@@ -21,6 +21,9 @@ from tests.conftest import PASSPHRASE, FakeClock
 from tests.ui.conftest import DIRECTOR_PASSPHRASE, Gui
 from tests.ui.test_desk_gui import DIBAO, ID_NUMBER, type_text, unlock
 
+# Dated stories: the expectations below are written for these March 2026 days.
+pytestmark = pytest.mark.on_date("2026-03-02")
+
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 GAOLING = "512B0003600037"  # 高龄津贴 in the demo catalogue

@@ -43,6 +43,7 @@ from ui.prefs import Prefs
 from ui.scan import ScanDetector
 from ui.session import DeskInfo, DeskSession
 from ui.slips import QtSlipOutput, SlipOutput, SlipPrinter
+from ui.threads import GuiCollector
 from ui.views.dialogs import Field, FormDialog
 from ui.views.main_window import MainWindowView
 from ui.views.setup_wizard import SetupWizardView
@@ -70,6 +71,10 @@ class DeskController(QObject):
         self.path = ledger_path  # the ledger being unlocked: the desk's own, or the demo
         self.prefs = prefs or Prefs()
         self.worker = DbWorker(self)
+        # No collection on the worker thread while the desk is open (ui/threads.py).
+        self.collector = GuiCollector(self)
+        self.collector.install()
+        self.worker.went_idle.connect(self.collector.collect_if_due)
         self.session = DeskSession(self.worker, clock)
         self.info: DeskInfo | None = None
         self.setup: SetupController | None = None
@@ -218,7 +223,7 @@ class DeskController(QObject):
 
         def make() -> str:
             demo.parent.mkdir(parents=True, exist_ok=True)
-            return create_demo_ledger(demo)
+            return create_demo_ledger(demo, clock=self.session.clock)
 
         def done(_summary: str) -> None:
             welcome.demo_button.setEnabled(True)
@@ -523,3 +528,4 @@ class DeskController(QObject):
             app.removeEventFilter(self.idle)
         self.idle.stop()
         self.session.shutdown()
+        self.collector.uninstall()

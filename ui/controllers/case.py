@@ -371,6 +371,15 @@ class CaseController(QObject):
     def _ticks(values: dict[str, tuple[str, str]]) -> dict[str, MaterialTick]:
         return {code: MaterialTick(status, note) for code, (status, note) in values.items()}
 
+    def _ticks_op(
+        self, action: Callable[[Desk, str, dict[str, MaterialTick]], Any], case_no: str
+    ) -> Callable[[dict[str, tuple[str, str]]], Callable[[Desk], Any]]:
+        def make(values: dict[str, tuple[str, str]]) -> Callable[[Desk], Any]:
+            ticks = self._ticks(values)  # here, on the GUI thread: the op holds plain data only
+            return lambda desk: action(desk, case_no, ticks)
+
+        return make
+
     def _do_accept(self, d: cases.CaseDetail) -> None:
         dialog = self._materials_dialog(
             self.tr("补正并受理 {no}").format(no=d.case_no),
@@ -380,7 +389,7 @@ class CaseController(QObject):
         )
         self._dialog_op(
             dialog,
-            lambda values: lambda desk: cases.accept(desk, d.case_no, self._ticks(values)),
+            self._ticks_op(cases.accept, d.case_no),
             lambda _r: self.tr("已受理 {no}，受理回执已送打印。").format(no=d.case_no),
             slip="receipt",
         )
@@ -392,7 +401,7 @@ class CaseController(QObject):
         )
         self._dialog_op(
             dialog,
-            lambda values: lambda desk: cases.supplement(desk, d.case_no, self._ticks(values)),
+            self._ticks_op(cases.supplement, d.case_no),
             lambda _r: self.tr("已登记补正材料。"),
         )
 
