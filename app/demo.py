@@ -269,9 +269,12 @@ def _first_day_cases(sim: _Sim) -> None:
 
 
 def _last_day_cases(sim: _Sim) -> None:
-    """A second notice on one application, authorised by the director with a reason."""
+    """A second notice on one application, authorised by the director with a reason; and an
+    application received this afternoon that still waits for the clerk's decision, so the
+    board always has one (the random days may leave none)."""
     clerk = sim.desk("chenjing")
     item = next(i for i in sim.items if i.code == "512B0003600029")  # 最低生活保障
+    cases.intake(clerk, item.code, sim.person(), _all_received(item))
     case = cases.intake(clerk, item.code, sim.person(), _ticks(item, 1, sim.rng))
     cases.issue_notice(clerk, case.case_no)
     override = cases.NoticeOverride("zhaomin", "申请人补交的收入证明与户口簿信息不一致，需另行补正")
