@@ -32,6 +32,7 @@ from db import backup as db_backup
 from db import store
 from db.errors import ClerkDeskError, IntegrityFailure
 from db.sqlite import DatabaseError
+from sync import cli as sync_cli
 
 EXIT_CODES = {
     0: "success",
@@ -42,6 +43,7 @@ EXIT_CODES = {
     5: "integrity failure: the ledger does not verify",
     6: "ledger file problem: missing, damaged, foreign, too new, exists, unwritable",
     7: "not found",
+    8: "the county gateway cannot be reached now (sync resumes on the next run)",
 }
 
 
@@ -265,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_recover)
     cli_cases.register(sub)
     cli_duties.register(sub)
+    sync_cli.register(sub)
     return parser
 
 
