@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,28 @@ from sync import client
 ROOT = Path(__file__).resolve().parents[2]
 FAST = client.Policy(attempts=4, initial_wait=0.01, max_wait=0.05, timeout=httpx.Timeout(5.0))
 
+# The gateway suite runs on SQLite always, and on PostgreSQL too when one is given
+# (.ci/postgres starts a private one in CI): CLERKDESK_TEST_POSTGRES is a SQLAlchemy URL of a
+# database whose user may create databases. Each gateway then gets a fresh database.
+POSTGRES = os.environ.get("CLERKDESK_TEST_POSTGRES", "")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES else ["sqlite"]
+
+
+def new_database(backend: str, home: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{home / 'gateway.db'}"
+    import psycopg
+
+    name = f"gw_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(POSTGRES.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{POSTGRES.rsplit('/', 1)[0]}/{name}"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -30,9 +53,11 @@ def free_port() -> int:
 
 
 class GatewayProcess:
-    def __init__(self, home: Path, *options: str) -> None:
+    def __init__(self, home: Path, backend: str, *options: str) -> None:
         self.home = home
-        self.options = options
+        home.mkdir(parents=True, exist_ok=True)
+        self.database_url = new_database(backend, home)
+        self.options = ("--database-url", self.database_url, *options)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -76,7 +101,8 @@ class GatewayProcess:
     def admin(self, *args: str) -> subprocess.CompletedProcess[str]:
         """One `clerkdesk gateway ACTION …` run against this gateway's home."""
         return subprocess.run(
-            [sys.executable, "-m", "app", "gateway", args[0], "--data", str(self.home), *args[1:]],
+            [sys.executable, "-m", "app", "gateway", args[0], "--data", str(self.home)]
+            + ["--database-url", self.database_url, *args[1:]],
             cwd=ROOT,
             env=self._env(),
             capture_output=True,
@@ -97,20 +123,11 @@ class GatewayProcess:
 
 
 @pytest.fixture(scope="module")
-def shared_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayProcess]:
+def shared_gateway(
+    tmp_path_factory: pytest.TempPathFactory, backend: str
+) -> Iterator[GatewayProcess]:
     """One gateway for a module's tests (each test enrols its own desks)."""
-    gateway = GatewayProcess(tmp_path_factory.mktemp("gateway"))
-    try:
-        gateway.start()
-        yield gateway
-    finally:
-        gateway.stop()
-
-
-@pytest.fixture
-def own_gateway(tmp_path: Path) -> Iterator[GatewayProcess]:
-    """A gateway this test alone uses (restarts, kills)."""
-    gateway = GatewayProcess(tmp_path / "gateway")
+    gateway = GatewayProcess(tmp_path_factory.mktemp("gateway"), backend)
     try:
         gateway.start()
         yield gateway

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,9 +22,9 @@ def write_events(desk: Desk, n: int, start: int = 0) -> None:
         consultations.log(desk, f"低保要什么材料？（第{i}问）", "见一次性告知单", topic="低保")
 
 
-def held_events(home: Path, desk_id: str) -> list[tuple[int, str]]:
-    """(seq, raw text) of every event the gateway in `home` holds for the desk."""
-    engine = create_engine(f"sqlite:///{home / 'gateway.db'}")
+def held_events(database_url: str, desk_id: str) -> list[tuple[int, str]]:
+    """(seq, raw text) of every event the gateway's database holds for the desk."""
+    engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
             rows = conn.execute(
@@ -38,9 +37,9 @@ def held_events(home: Path, desk_id: str) -> list[tuple[int, str]]:
     return [(r.seq, r.raw) for r in rows]
 
 
-def assert_gateway_holds_exactly(home: Path, desk: Desk) -> None:
+def assert_gateway_holds_exactly(database_url: str, desk: Desk) -> None:
     """The gateway holds each of the desk's events once, byte for byte, chained."""
-    held = held_events(home, desk.opened.ledger_id)
+    held = held_events(database_url, desk.opened.ledger_id)
     mine = [(e.seq, envelope.encode(e)) for e in read_events(desk.conn)]
     assert held == mine
     prev = envelope.GENESIS_PREV_HASH

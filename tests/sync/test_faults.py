@@ -55,16 +55,16 @@ def test_each_fault_once_costs_a_retry_and_nothing_else(
         result = client.sync_now(desk, policy=FAST)
         assert proxy.seen.faults == {fault: 1}
     assert result.acked_seq == head(desk.conn)[0]
-    assert_gateway_holds_exactly(shared_gateway.home, desk)
+    assert_gateway_holds_exactly(shared_gateway.database_url, desk)
     _receipts_verify(desk)
 
 
 @pytest.mark.slow
 def test_a_backlog_through_a_bad_network_arrives_exactly_once(
-    tmp_path: Path, make_desk: Callable[..., tuple[Desk, str]]
+    tmp_path: Path, backend: str, make_desk: Callable[..., tuple[Desk, str]]
 ) -> None:
     rng = random.Random(20260302)
-    gateway = GatewayProcess(tmp_path / "gw", "--max-events", "9")
+    gateway = GatewayProcess(tmp_path / "gw", backend, "--max-events", "9")
     try:
         gateway.start()
         desks = [make_desk(f"soak-{n}.ledger", desk_no=n)[0] for n in (1, 2)]
@@ -90,7 +90,7 @@ def test_a_backlog_through_a_bad_network_arrives_exactly_once(
             assert set(proxy.seen.faults) == set(FAULTS), proxy.seen
         for desk in desks:
             assert outbox.load_state(desk.conn).acked_seq == head(desk.conn)[0]
-            assert_gateway_holds_exactly(gateway.home, desk)
+            assert_gateway_holds_exactly(gateway.database_url, desk)
             _receipts_verify(desk)
     finally:
         gateway.stop()

@@ -39,7 +39,7 @@ def test_an_old_backup_written_to_is_a_fork_on_both_sides(
     backed_up_seq = backup_desk(desk, tmp_path / "monday.zip").events
     write_events(desk, 5, start=4)
     client.sync_now(desk, policy=FAST)
-    held_before = held_events(shared_gateway.home, desk.opened.ledger_id)
+    held_before = held_events(shared_gateway.database_url, desk.opened.ledger_id)
 
     old = _restored(desk, tmp_path / "monday.zip", tmp_path, clock)
     try:
@@ -59,8 +59,8 @@ def test_an_old_backup_written_to_is_a_fork_on_both_sides(
     held_hash = envelope.decode(dict(held_before)[backed_up_seq + 1]).hash
     assert report["forks"][0]["gateway_hash"] == held_hash == fork.value.gateway_hash
     # Neither side was overwritten: the gateway still holds the original desk's chain.
-    assert held_events(shared_gateway.home, desk.opened.ledger_id) == held_before
-    assert_gateway_holds_exactly(shared_gateway.home, desk)
+    assert held_events(shared_gateway.database_url, desk.opened.ledger_id) == held_before
+    assert_gateway_holds_exactly(shared_gateway.database_url, desk)
     shown = shared_gateway.admin("head", desk.opened.ledger_id)
     assert f"分叉 / FORK 第 {backed_up_seq + 1} 号" in shown.stdout
 

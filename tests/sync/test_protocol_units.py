@@ -21,7 +21,7 @@ from sync import envelope, wire
 from sync.gateway import store
 from sync.gateway.schema import metadata
 from sync.gateway.store import Gateway, Refusal
-from tests.sync.conftest import GatewayProcess
+from tests.sync.conftest import GatewayProcess, new_database
 
 LEDGER_ID = "0190f0f0-0000-7000-8000-000000000001"
 
@@ -143,8 +143,8 @@ class UtcClock:
 
 
 @pytest.fixture
-def gateway(tmp_path: Path) -> Gateway:
-    engine = store.make_engine(f"sqlite:///{tmp_path / 'gw.db'}")
+def gateway(tmp_path: Path, backend: str) -> Gateway:
+    engine = store.make_engine(new_database(backend, tmp_path))
     store.upgrade(engine)
     return Gateway(engine, store.load_or_create_key(tmp_path / "gw.key"), clock=UtcClock())
 

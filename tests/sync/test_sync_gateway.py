@@ -35,7 +35,7 @@ def test_a_desk_syncs_every_event_once_and_keeps_the_receipt(
     result = client.sync_now(desk, policy=FAST)
     seq, head_hash = head(desk.conn)
     assert (result.acked_seq, result.head_seq, result.sent_events) == (seq, seq, seq)
-    assert_gateway_holds_exactly(shared_gateway.home, desk)
+    assert_gateway_holds_exactly(shared_gateway.database_url, desk)
     state = outbox.load_state(desk.conn)
     assert state.acked_seq == seq and state.last_error is None
     kept = outbox.receipts(desk.conn, desk.opened.ledger_id)
@@ -62,16 +62,16 @@ def test_resending_anything_never_stores_a_duplicate(
     fresh = batch_from(desk)
     assert post(shared_gateway.url, desk_id, fresh.body, fresh.headers).status_code == 200
     assert client.sync_now(desk, policy=FAST).sent_events == 0
-    assert_gateway_holds_exactly(shared_gateway.home, desk)
+    assert_gateway_holds_exactly(shared_gateway.database_url, desk)
     write_events(desk, 3, start=5)
     assert client.sync_now(desk, policy=FAST).sent_events == 3
-    assert_gateway_holds_exactly(shared_gateway.home, desk)
+    assert_gateway_holds_exactly(shared_gateway.database_url, desk)
 
 
 def test_a_gateway_restart_midway_loses_nothing_and_the_next_sync_resumes(
-    tmp_path: Path, enrolled_desk: EnrolledDesk
+    tmp_path: Path, backend: str, enrolled_desk: EnrolledDesk
 ) -> None:
-    gateway = GatewayProcess(tmp_path / "gw", "--max-events", "10")
+    gateway = GatewayProcess(tmp_path / "gw", backend, "--max-events", "10")
     try:
         gateway.start()
         desk = enrolled_desk(gateway)
@@ -87,12 +87,12 @@ def test_a_gateway_restart_midway_loses_nothing_and_the_next_sync_resumes(
         state = outbox.load_state(desk.conn)
         assert state.acked_seq == 10
         assert state.attempts >= 1 and state.last_error and state.next_attempt_at
-        assert len(held_events(gateway.home, desk.opened.ledger_id)) == 10
+        assert len(held_events(gateway.database_url, desk.opened.ledger_id)) == 10
         gateway.start()
         result = client.sync_now(desk, policy=FAST)
         assert (result.sent_events, result.batches, result.acked_seq) == (total - 10, 5, total)
         assert outbox.load_state(desk.conn).attempts == 0
-        assert_gateway_holds_exactly(gateway.home, desk)
+        assert_gateway_holds_exactly(gateway.database_url, desk)
     finally:
         gateway.stop()
 
@@ -105,8 +105,8 @@ def test_two_desks_keep_their_own_chains(
     write_events(b, 7)
     client.sync_now(a, policy=FAST)
     client.sync_now(b, policy=FAST)
-    assert_gateway_holds_exactly(shared_gateway.home, a)
-    assert_gateway_holds_exactly(shared_gateway.home, b)
+    assert_gateway_holds_exactly(shared_gateway.database_url, a)
+    assert_gateway_holds_exactly(shared_gateway.database_url, b)
     desks = {d["desk_id"]: d for d in shared_gateway.admin_json("desks")}
     assert desks[a.opened.ledger_id]["acked_seq"] == head(a.conn)[0]
     assert desks[b.opened.ledger_id]["acked_seq"] == head(b.conn)[0]
@@ -118,7 +118,7 @@ def test_two_desks_keep_their_own_chains(
 def _refused(gateway: GatewayProcess, desk: Desk, body: bytes, headers: dict[str, str]) -> dict:
     answer = post(gateway.url, desk.opened.ledger_id, body, headers)
     assert 400 <= answer.status_code < 500, answer.text
-    assert held_events(gateway.home, desk.opened.ledger_id) == []
+    assert held_events(gateway.database_url, desk.opened.ledger_id) == []
     return {"status": answer.status_code, **answer.json()}
 
 
@@ -182,13 +182,13 @@ def test_a_batch_id_reused_for_another_body_is_refused(
 ) -> None:
     first = batch_from(fresh)
     assert post(shared_gateway.url, fresh.opened.ledger_id, first.body, first.headers).is_success
-    held = held_events(shared_gateway.home, fresh.opened.ledger_id)
+    held = held_events(shared_gateway.database_url, fresh.opened.ledger_id)
     texts = [envelope.encode(e) for e in read_events(fresh.conn)]
     batch_id = first.headers[wire.HEADER_BATCH]
     body, headers = signed(fresh, batch_document(batch_id, texts[:1]), batch_id=batch_id)
     answer = post(shared_gateway.url, fresh.opened.ledger_id, body, headers)
     assert (answer.status_code, answer.json()["error"]) == (409, "batch_reused")
-    assert held_events(shared_gateway.home, fresh.opened.ledger_id) == held
+    assert held_events(shared_gateway.database_url, fresh.opened.ledger_id) == held
 
 
 def test_an_oversized_body_is_refused(shared_gateway: GatewayProcess, fresh: Desk) -> None:
@@ -238,7 +238,7 @@ def test_a_batch_that_skips_events_is_a_gap(shared_gateway: GatewayProcess, fres
         "gap",
         0,
     )
-    assert held_events(shared_gateway.home, fresh.opened.ledger_id) == []
+    assert held_events(shared_gateway.database_url, fresh.opened.ledger_id) == []
 
 
 def test_a_schema_invalid_body_is_stored_but_quarantined(
@@ -278,4 +278,4 @@ def test_a_revoked_desk_is_stopped_and_told(shared_gateway: GatewayProcess, fres
     assert (refused.value.status, refused.value.error) == (401, "revoked")
     state = outbox.load_state(fresh.conn)
     assert state.stopped == {"reason": "refused", "status": 401, "error": "revoked"}
-    assert held_events(shared_gateway.home, fresh.opened.ledger_id) == []
+    assert held_events(shared_gateway.database_url, fresh.opened.ledger_id) == []
