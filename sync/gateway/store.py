@@ -489,24 +489,25 @@ class _BatchHeader:
     def parse(cls, headers: Mapping[str, str]) -> _BatchHeader:
         lower = {k.lower(): v for k, v in headers.items()}
 
-        def need(name: str) -> str:
+        def need(name: str, longest: int) -> str:
             value = lower.get(name.lower(), "").strip()
-            if not value or len(value) > 200:
-                raise Refusal(400, "malformed", f"缺少请求头 {name} / header {name} missing")
+            if not value or len(value) > longest:
+                raise Refusal(400, "malformed", f"请求头 {name} 缺失或过长 / header {name} bad")
             return value
 
         if lower.get("content-encoding", "").strip().lower() != "gzip":
             raise Refusal(400, "malformed", "批次须为 gzip 压缩 / the batch must be gzip")
-        prev = need(wire.HEADER_PREV)
+        prev = need(wire.HEADER_PREV, 90)
         seq_text, _, prev_hash = prev.partition(":")
-        if not seq_text.isdigit() or len(prev_hash) != 64:
+        # Sequence numbers fit the database's BIGINT; the lengths fit the columns.
+        if not seq_text.isdigit() or len(seq_text) > 18 or len(prev_hash) != 64:
             raise Refusal(400, "malformed", f"{wire.HEADER_PREV} 格式不对 / malformed")
         return cls(
-            need(wire.HEADER_BATCH),
-            need(wire.HEADER_CREATED),
+            need(wire.HEADER_BATCH, 64),
+            need(wire.HEADER_CREATED, 40),
             int(seq_text),
             prev_hash,
-            need(wire.HEADER_SIGNATURE),
+            need(wire.HEADER_SIGNATURE, 100),
         )
 
 
@@ -562,6 +563,10 @@ def _parse_batch(
             ev = envelope.decode(raw)
         except envelope.EnvelopeInvalid as exc:
             raise Refusal(422, exc.code, exc.detail) from None
+        if len(ev.id) > 64 or len(ev.kind) > 200:
+            raise Refusal(
+                422, "invalid_batch", f"第 {ev.seq} 号事件的编号或类别过长 / id or kind too long"
+            )
         if ev.seq != prev_seq + 1:
             raise Refusal(
                 422, "invalid_batch", f"事件序号应为 {prev_seq + 1} / expected #{prev_seq + 1}"

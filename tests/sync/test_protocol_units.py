@@ -210,61 +210,88 @@ def test_the_gateway_serves_its_openapi_and_answers_bad_requests_plainly(
         assert http.get("/v1/desks/nobody/head").status_code == 404
 
 
-def test_concurrent_batches_of_one_desk_store_no_gap_and_no_duplicate(gateway: Gateway) -> None:
+def _enrolled(gateway: Gateway) -> Ed25519PrivateKey:
     key = Ed25519PrivateKey.generate()
-    gateway.enrol(
-        gateway.issue_code("510421100", 1),
-        wire.b64(wire.public_key_bytes(key)),
-        LEDGER_ID,
-        "510421100",
-        1,
-    )
+    code = gateway.issue_code("510421100", 1)
+    gateway.enrol(code, wire.b64(wire.public_key_bytes(key)), LEDGER_ID, "510421100", 1)
+    return key
+
+
+def _chain(n: int, kind: str = "consultation.logged") -> list[str]:
     texts: list[str] = []
     prev = envelope.GENESIS_PREV_HASH
-    for seq in range(1, 41):
+    for seq in range(1, n + 1):
         fields = {
             "seq": seq,
             "id": f"event-{seq}",
             "at": "2026-03-02T09:00:00.000000+08:00",
             "actor": "admin",
-            "kind": "consultation.logged",
+            "kind": kind,
             "subject": f"consultation/{seq}",
             "body": {"n": seq},
             "prev_hash": prev,
         }
         prev = envelope.event_hash(**fields)
         texts.append(envelope.canonical_json({**fields, "hash": prev}))
+    return texts
 
-    def batch(start: int, end: int, n: int) -> tuple[dict[str, str], bytes]:
-        prev_hash = envelope.decode(texts[start - 1]).hash if start else envelope.GENESIS_PREV_HASH
-        batch_id = f"batch-{start}-{end}-{n}"
-        doc = {"batch_id": batch_id, "prev_seq": start, "prev_hash": prev_hash}
-        doc["events"] = texts[start:end]
-        body = wire.compress(json.dumps(doc).encode())
-        created = "2026-03-02T09:00:00+08:00"
-        sig = key.sign(
-            wire.batch_message(
-                desk_id=LEDGER_ID,
-                prev_seq=start,
-                prev_hash=prev_hash,
-                batch_id=batch_id,
-                created_at=created,
-                body=body,
-            )
-        )
-        headers = {
-            "Content-Encoding": "gzip",
-            wire.HEADER_BATCH: batch_id,
-            wire.HEADER_CREATED: created,
-            wire.HEADER_PREV: f"{start}:{prev_hash}",
-            wire.HEADER_SIGNATURE: wire.b64(sig),
-        }
-        return headers, body
 
+def _batch(
+    key: Ed25519PrivateKey,
+    texts: list[str],
+    start: int,
+    end: int,
+    batch_id: str,
+    created: str = "2026-03-02T09:00:00+08:00",
+) -> tuple[dict[str, str], bytes]:
+    prev_hash = envelope.decode(texts[start - 1]).hash if start else envelope.GENESIS_PREV_HASH
+    doc = {"batch_id": batch_id, "prev_seq": start, "prev_hash": prev_hash}
+    doc["events"] = texts[start:end]
+    body = wire.compress(json.dumps(doc).encode())
+    message = wire.batch_message(
+        desk_id=LEDGER_ID,
+        prev_seq=start,
+        prev_hash=prev_hash,
+        batch_id=batch_id,
+        created_at=created,
+        body=body,
+    )
+    headers = {
+        "Content-Encoding": "gzip",
+        wire.HEADER_BATCH: batch_id,
+        wire.HEADER_CREATED: created,
+        wire.HEADER_PREV: f"{start}:{prev_hash}",
+        wire.HEADER_SIGNATURE: wire.b64(key.sign(message)),
+    }
+    return headers, body
+
+
+def test_fields_too_long_for_the_database_are_refused_with_a_4xx(gateway: Gateway) -> None:
+    """PostgreSQL enforces column lengths where SQLite does not: the gateway checks first,
+    so both answer the same 4xx and neither a 500."""
+    key = _enrolled(gateway)
+    headers, body = _batch(key, _chain(2, kind="k" * 201), 0, 2, "long-kind")
+    with pytest.raises(Refusal) as long_kind:
+        gateway.ingest(LEDGER_ID, headers, body)
+    assert long_kind.value.status == 422
+    headers, body = _batch(key, _chain(2), 0, 2, "long-time", created="2026-03-02T09" + "0" * 40)
+    with pytest.raises(Refusal) as long_time:
+        gateway.ingest(LEDGER_ID, headers, body)
+    assert long_time.value.status == 400
+    headers, body = _batch(key, _chain(2), 0, 2, "b" * 65)
+    with pytest.raises(Refusal) as long_id:
+        gateway.ingest(LEDGER_ID, headers, body)
+    assert long_id.value.status == 400
+    assert gateway.report(LEDGER_ID)["events_held"] == 0
+
+
+def test_concurrent_batches_of_one_desk_store_no_gap_and_no_duplicate(gateway: Gateway) -> None:
+    key = _enrolled(gateway)
+    texts = _chain(40)
     outcomes: list[int] = []
 
     def send(start: int, end: int, n: int) -> None:
-        headers, body = batch(start, end, n)
+        headers, body = _batch(key, texts, start, end, f"batch-{start}-{end}-{n}")
         try:
             gateway.ingest(LEDGER_ID, headers, body)
             outcomes.append(200)
