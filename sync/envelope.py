@@ -1,31 +1,39 @@
-"""How one ledger event travels: its raw canonical text, and how its hash is recomputed.
+"""How one ledger event travels: its raw canonical text — the very text its hash is the
+SHA-256 of — and how the gateway reads and proves it.
 
-The only module of sync/ that knows the ledger's event encoding (format v1 of db.ledger).
-The gateway stores the text exactly as sent and proves it with the ledger's own hash
-function; a new ledger format changes this module and nothing else (docs/sync-protocol.md
-§3)."""
+The only module of sync/ that knows the ledger's event encoding (format v1 of db.ledger:
+the hashed text is the canonical JSON array `[1, seq, id, at, actor, kind, subject, body,
+prev_hash]`). The gateway stores the text exactly as sent and recomputes the hash from it;
+a new ledger format (v2 names the function `canonical_event_text`) changes this module and
+nothing else (docs/sync-protocol.md §3)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from db.ledger import GENESIS_PREV_HASH, Event, canonical_json, check_json_body, event_hash
+from db.ledger import (
+    GENESIS_PREV_HASH,
+    HASH_VERSION,
+    Event,
+    canonical_json,
+    check_json_body,
+    event_hash,
+)
 
 __all__ = [
     "GENESIS_PREV_HASH",
     "EnvelopeInvalid",
     "WireEvent",
     "body_problem",
-    "canonical_json",
     "decode",
     "encode",
-    "event_hash",
+    "seal",
 ]
 
-_FIELDS = ("seq", "id", "at", "actor", "kind", "subject", "body", "prev_hash", "hash")
+_FIELDS = ("seq", "id", "at", "actor", "kind", "subject", "body", "prev_hash")
 
 
 class EnvelopeInvalid(ValueError):
@@ -50,14 +58,23 @@ class WireEvent:
     raw: str
 
 
+def seal(fields: dict[str, Any]) -> str:
+    """The hashed text of an event given its fields (as `Event` names them, without hash)."""
+    return canonical_json([HASH_VERSION, *(fields[name] for name in _FIELDS)])
+
+
 def encode(event: Event) -> str:
-    """The raw canonical text of an event, as its hash was computed over it."""
-    return canonical_json({name: _field(event, name) for name in _FIELDS})
+    """The raw canonical text of a ledger event: SHA-256 of its UTF-8 bytes is its hash."""
+    fields = {name: getattr(event, name) for name in _FIELDS}
+    fields["body"] = dict(event.body)
+    text = seal(fields)
+    if _sha256(text) != event.hash:
+        raise ValueError(f"event #{event.seq}: its text does not give its hash (format drift?)")
+    return text
 
 
-def _field(event: Event, name: str) -> object:
-    value = getattr(event, name)
-    return dict(value) if isinstance(value, Mapping) else value
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _is_hash(value: object) -> bool:
@@ -67,31 +84,40 @@ def _is_hash(value: object) -> bool:
 
 
 def decode(raw: str) -> WireEvent:
-    """Parse and prove one event text: the right fields and types, canonical, hash right.
-    The chain link to the event before is the caller's to check."""
+    """Parse one event text: the right shape and types, canonical; its hash is computed from
+    the text itself. The chain link to the event before is the caller's to check."""
     try:
         doc = json.loads(raw)
     except ValueError:
         raise EnvelopeInvalid("invalid_batch", "event text is not JSON") from None
-    if not isinstance(doc, dict) or set(doc) != set(_FIELDS):
-        raise EnvelopeInvalid("invalid_batch", f"an event has exactly the fields {_FIELDS}")
-    seq = doc["seq"]
+    if not isinstance(doc, list) or len(doc) != len(_FIELDS) + 1:
+        raise EnvelopeInvalid("invalid_batch", "an event text is a JSON array of 9 values")
+    version, *values = doc
+    if version != HASH_VERSION or isinstance(version, bool):
+        raise EnvelopeInvalid("invalid_batch", f"unknown event format {version!r}")
+    fields = dict(zip(_FIELDS, values, strict=True))
+    seq = fields["seq"]
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise EnvelopeInvalid("invalid_batch", "seq must be a positive integer")
     for name in ("id", "at", "actor", "kind", "subject"):
-        if not isinstance(doc[name], str) or not doc[name]:
+        if not isinstance(fields[name], str) or not fields[name]:
             raise EnvelopeInvalid("invalid_batch", f"event #{seq}: {name} must be a string")
-    if not _is_hash(doc["prev_hash"]) or not _is_hash(doc["hash"]):
-        raise EnvelopeInvalid("invalid_batch", f"event #{seq}: hashes are 64 hex characters")
+    if not _is_hash(fields["prev_hash"]):
+        raise EnvelopeInvalid("invalid_batch", f"event #{seq}: prev_hash is 64 hex characters")
     if canonical_json(doc) != raw:
         raise EnvelopeInvalid("not_canonical", f"event #{seq} is not in canonical form")
+    digest = _sha256(raw)
+    # The ledger's own hash function is the authority: if it ever disagrees with the text,
+    # this module is out of date and must not accept anything.
     try:
-        recomputed = event_hash(**{k: doc[k] for k in _FIELDS if k != "hash"})
+        same = event_hash(**fields) == digest
     except (TypeError, ValueError):
-        raise EnvelopeInvalid("invalid_batch", f"event #{seq} cannot be hashed") from None
-    if recomputed != doc["hash"]:
-        raise EnvelopeInvalid("bad_hash", f"event #{seq}: its hash does not match its content")
-    return WireEvent(seq, doc["id"], doc["kind"], doc["body"], doc["prev_hash"], doc["hash"], raw)
+        same = False
+    if not same:
+        raise EnvelopeInvalid("invalid_batch", f"event #{seq} cannot be hashed")
+    return WireEvent(
+        seq, fields["id"], fields["kind"], fields["body"], fields["prev_hash"], digest, raw
+    )
 
 
 def body_problem(event: WireEvent) -> str | None:

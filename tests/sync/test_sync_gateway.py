@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.desk import Desk
-from db.ledger import head, read_events
+from db.ledger import canonical_json, head, read_events
 from sync import client, envelope, outbox, wire
 from sync.errors import GatewayUnreachable, SyncRefused
 from tests.sync.conftest import FAST, EnrolledDesk, GatewayProcess
@@ -217,17 +217,17 @@ def test_not_gzip_is_refused(shared_gateway: GatewayProcess, fresh: Desk) -> Non
     assert (answer["status"], answer["error"]) == (400, "bad_gzip")
 
 
-def test_an_event_whose_hash_does_not_match_is_refused(
+def test_a_tampered_event_breaks_the_chain_and_is_refused(
     shared_gateway: GatewayProcess, fresh: Desk
 ) -> None:
     texts = [envelope.encode(e) for e in read_events(fresh.conn)]
     doc = json.loads(texts[1])
-    doc["actor"] = "intruder"
-    texts[1] = envelope.canonical_json(doc)
+    doc[4] = "intruder"  # the actor of event #2: its hash changes, #3 no longer links
+    texts[1] = canonical_json(doc)
     batch_id = "8d1f7a52-0000-4000-8000-0000000000aa"
     body, headers = signed(fresh, batch_document(batch_id, texts), batch_id=batch_id)
     answer = _refused(shared_gateway, fresh, body, headers)
-    assert (answer["status"], answer["error"]) == (422, "bad_hash")
+    assert (answer["status"], answer["error"], answer["seq"]) == (422, "broken_chain", 3)
 
 
 def test_a_batch_that_skips_events_is_a_gap(shared_gateway: GatewayProcess, fresh: Desk) -> None:
@@ -258,7 +258,7 @@ def test_a_schema_invalid_body_is_stored_but_quarantined(
         "body": {"minutes": 1.5},  # a float: no desk writes one, the gateway's schema refuses
         "prev_hash": last.hash,
     }
-    odd = envelope.canonical_json({**fields, "hash": envelope.event_hash(**fields)})
+    odd = envelope.seal(fields)
     texts = [envelope.encode(e) for e in mine] + [odd]
     batch_id = "8d1f7a52-0000-4000-8000-0000000000bb"
     body, headers = signed(fresh, batch_document(batch_id, texts), batch_id=batch_id)
