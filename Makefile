@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
 
-.PHONY: run test lint typecheck pytest bench screenshots forms system-deps clean demo
+.PHONY: run test lint typecheck pytest bench screenshots forms system-deps clean demo gateway
 
 run: $(DEPS)
 	$(BIN)/clerkdesk
@@ -48,6 +48,10 @@ forms: $(DEPS)
 # Every main screen from a fresh demo ledger at 1366x768 (offscreen, bundled font).
 screenshots: $(DEPS) forms
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshots docs/screenshots
+
+# A county gateway on this machine (SQLite in gateway-data/); Ctrl+C stops it.
+gateway: $(DEPS)
+	$(BIN)/python -m app gateway serve --data gateway-data
 
 demo: $(DEPS)
 	mkdir -p demo

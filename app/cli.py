@@ -37,6 +37,7 @@ from db import storage, store
 from db.errors import ClerkDeskError, IntegrityFailure
 from db.ledger import now_in_china
 from db.sqlite import DatabaseError
+from sync import cli as sync_cli
 
 EXIT_CODES = {
     0: "success",
@@ -53,6 +54,7 @@ EXIT_CODES = {
     10: "the ledger is locked by another program: close it or retry later",
     11: "an account's key slot is damaged (not a wrong passphrase): `user reset` it or restore "
     "the key file",
+    12: "the county gateway cannot be reached now (sync resumes on the next run)",
 }
 
 
@@ -346,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_recover)
     cli_cases.register(sub)
     cli_duties.register(sub)
+    sync_cli.register(sub)
     return parser
 
 

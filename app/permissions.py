@@ -54,6 +54,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "complaint.handle": frozenset({Role.DIRECTOR}),
     "report.view": _ALL,
     "report.export": frozenset({Role.DIRECTOR, Role.ADMIN}),
+    # Enrolling binds the desk to a county gateway with a key: the admin's job.
+    "sync.enrol": frozenset({Role.ADMIN}),
+    "sync.run": _ALL,
 }
 
 

@@ -5,6 +5,7 @@ Files beside a ledger `desk.ledger`:
   desk.ledger.keys      key slots (JSON, no names, no secrets in the clear)
   desk.ledger.keys.next a key rotation in progress (exists only if one was interrupted)
   desk.ledger.attempts  count of recent wrong passphrases (for the delay; no personal data)
+  desk.ledger.sync-lock held while a sync runs (one at a time per ledger)
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ class LedgerFiles:
     @property
     def lock(self) -> Path:
         return self.db.with_name(self.db.name + ".lock")
+
+    @property
+    def sync_lock(self) -> Path:
+        """Held while one sync runs (sync/client.py); separate from `lock`, which guards the
+        key file, so a long sync never delays a passphrase change."""
+        return self.db.with_name(self.db.name + ".sync-lock")
 
     def sidecars(self) -> tuple[Path, Path]:
         return (self.db.with_name(self.db.name + "-wal"), self.db.with_name(self.db.name + "-shm"))
