@@ -236,3 +236,45 @@ def test_a_paper_notice_entered_later_keeps_its_business_date(
         cases.issue_notice(desk, swept, on=day("2026-03-06"))
     assert "视为受理" in str(refused.value)
     assert event_count(desk) == events
+
+
+def test_the_lapse_command_over_lapsed_and_deemed_cases(
+    make_desk: MakeDesk,
+    clock: FakeClock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`clerkdesk case lapse-overdue`, the start-of-day command, on the desk's clock: the one
+    told in time and silent since is closed; the ones §32 deems accepted are recorded as such
+    and stay open with their clock running from receipt."""
+    import json
+
+    from tests.app.test_cli import clerkdesk
+    from tests.conftest import PASSPHRASE
+
+    desk = demo_desk(make_desk)
+    at(clock, "2026-03-02")
+    timely = new_case(desk, complete=False, n=1)
+    cases.issue_notice(desk, timely)  # on the spot; return by 03-23 (15 working days)
+    silent = new_case(desk, complete=False, n=2)  # never told: deemed from Tue 03-10
+    path = desk.path
+    desk.close()
+    monkeypatch.setenv("CLERKDESK_PASSPHRASE", PASSPHRASE)
+    at(clock, "2026-03-24")
+
+    def command(*argv: str) -> tuple[int, str, str]:
+        return clerkdesk(capsys, monkeypatch, *argv, "--ledger", str(path), "--user", "admin")
+
+    code, out, err = command("case", "lapse-overdue", "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"deemed_accepted": [silent], "lapsed": [timely]}
+    code, out, err = command("case", "lapse-overdue", "--json")
+    assert (code, json.loads(out)) == (0, {"deemed_accepted": [], "lapsed": []})
+    code, out, _ = command("case", "show", silent)
+    assert code == 0 and "视为受理  2026-03-02（行政许可法第三十二条：逾期未告知）" in out
+    assert "状态      已受理" in out and "承诺办结  2026-03-16" in out
+    code, out, _ = command("case", "list", "--open", "--json")
+    board = {c["case_no"]: c for c in json.loads(out)}
+    assert timely not in board
+    # 10 working days from Mon 03-02 → Mon 03-16, six working days overdue on 03-24: red.
+    assert board[silent]["due_on"] == "2026-03-16" and board[silent]["light"] == "red"
