@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
 
-.PHONY: run test lint typecheck pytest bench screenshots forms system-deps clean demo
+.PHONY: run test lint typecheck pytest bench screenshots forms schemas system-deps clean demo
 
 run: $(DEPS)
 	$(BIN)/clerkdesk
@@ -45,6 +45,10 @@ forms: $(DEPS)
 # Every main screen from a fresh demo ledger at 1366x768 (offscreen, bundled font).
 screenshots: $(DEPS) forms
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshots docs/screenshots
+
+# The event body schemas as JSON Schema, one file per kind and version (docs/ledger-format.md §9).
+schemas: $(DEPS)
+	$(BIN)/python -m app.event_schemas docs/event-schemas
 
 demo: $(DEPS)
 	mkdir -p demo
