@@ -286,3 +286,24 @@ def test_the_v3_fixture_holds_a_v1_away_note_and_replays_it(tmp_path: Path) -> N
     posted = [b for k, b in events if k == "away.posted"]
     assert posted and all("passed_on" not in b for b in posted)  # stored as written
     assert all(es.read("away.posted", b)["passed_on"] == [] for b in posted)
+
+
+# -- the next fixture holds every kind -------------------------------------------------------
+
+
+def test_a_fresh_fixture_holds_an_event_of_every_kind_and_verifies(tmp_path: Path) -> None:
+    from app.desk import verify_desk
+    from tests.fixtures import make_fixture
+
+    path = tmp_path / "desk.ledger"
+    make_fixture.make(path)
+    assert not list(tmp_path.glob("*.replaced-*"))  # only the restored ledger is left
+    desk = open_desk(path, "admin", make_fixture.PASSPHRASE)
+    try:
+        kinds = {str(r[0]) for r in desk.conn.execute("SELECT DISTINCT kind FROM events")}
+        assert kinds == set(projector().kinds)
+        assert verify_desk(desk).ok
+        for event in read_events(desk.conn):
+            es.check(event.kind, event.body)  # every body is of today's version
+    finally:
+        desk.close()
