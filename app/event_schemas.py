@@ -34,7 +34,8 @@ At = Annotated[
 # Record numbers and names as the app writes them: non-empty, one line, bounded.
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Username = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]  # identity.check_name
+OptName = Annotated[str, StringConstraints(max_length=100)]  # duty_records.optional_name
 Seq = Annotated[int, Field(ge=0, le=2**53 - 1)]
 WindowNo = Annotated[int, Field(ge=1, le=999)]
 Phone = Annotated[str, StringConstraints(max_length=40)]
@@ -50,6 +51,8 @@ Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text255 = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 Text500 = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 Text1000 = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+Text4000 = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Opt4000 = Annotated[str, StringConstraints(max_length=4000)]
 Opt30 = Annotated[str, StringConstraints(max_length=30)]
 Opt60 = Annotated[str, StringConstraints(max_length=60)]
 Opt64 = Annotated[str, StringConstraints(max_length=64)]
@@ -169,7 +172,7 @@ class Followup(Body):
 class LedgerCreated(Body):
     ledger_id: Ref
     centre_code: Ref
-    centre_name: Text60
+    centre_name: Annotated[str, StringConstraints(min_length=2, max_length=60)]
     desk_no: Annotated[int, Field(ge=1, le=99)]
 
 
@@ -189,14 +192,14 @@ class LedgerRestored(Body):
     missing_events: Seq | None
     backup_events: Seq
     backup_head: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    problem: Text1000 | None
+    problem: Text4000 | None  # the replaced ledger's error, as it read
     doc_counters: dict[str, Seq]
     duty_counters: dict[str, Seq]
 
 
 class StaffAccountAdded(Body):
     username: Username
-    display_name: Name
+    display_name: Text30
     role: Role
 
 
@@ -222,7 +225,7 @@ class SettingsChanged(Body):
 
 class CalendarYearLoaded(Body):
     year: Annotated[int, Field(ge=1900, le=2200)]
-    source: Opt200
+    source: Opt500
     # The schedule's own shape is checked by app/workdays.py's parser, which reads it back.
     schedule: JsonObject
 
@@ -312,7 +315,7 @@ class CaseForwarded(Body):
     case_no: Ref
     on: Day
     department: Text60
-    note: Opt500
+    note: Opt4000  # cases.forward folds it but sets no limit
 
 
 class CasePaused(Body):
@@ -368,7 +371,7 @@ class TrainingRecorded(Body):
     kind: TrainingKind
     title: Text100
     on: Day
-    hours: Annotated[int, Field(ge=0, le=10_000)]
+    hours: Annotated[int, Field(ge=0, le=1000)]
     passed: bool
     note: Opt200
 
@@ -464,7 +467,7 @@ class ConsultationLogged(Body):
     on: Day
     window_no: WindowNo | None
     channel: ConsultChannel
-    citizen_name: Opt30
+    citizen_name: OptName
     citizen_phone: Phone
     item_code: Ref | None
     item_name: Opt200
@@ -514,7 +517,7 @@ class ComplaintRegistered(Body):
     on: Day
     channel: ComplaintChannel
     content: Text1000
-    complainant_name: Opt30
+    complainant_name: OptName
     complainant_phone: Phone
     about_staff: Username | None
     about_window: WindowNo | None
@@ -543,7 +546,7 @@ class SpecialRecorded(Body):
     time: Annotated[str, StringConstraints(pattern=r"^(\d{2}:\d{2})?$")]
     item_code: Ref | None
     item_name: Opt200
-    citizen_name: Opt30
+    citizen_name: OptName
     citizen_phone: Phone
     group: ServiceGroup
     agent: Opt30
