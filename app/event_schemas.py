@@ -26,10 +26,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from db.errors import InvalidEvent
 
 # -- shared field types ---------------------------------------------------------------------
-
-Day = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+# ASCII digits only: [0-9], not \d, which takes any script's digits in most regex engines.
+Day = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 At = Annotated[
-    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+08:00$")
+    str,
+    StringConstraints(
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?\+08:00$"
+    ),
 ]
 # Record numbers and names as the app writes them: non-empty, one line, bounded.
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -543,7 +546,7 @@ class SpecialRecorded(Body):
     service_no: Ref
     kind: ServiceKind
     on: Day
-    time: Annotated[str, StringConstraints(pattern=r"^(\d{2}:\d{2})?$")]
+    time: Annotated[str, StringConstraints(pattern=r"^([0-9]{2}:[0-9]{2})?$")]
     item_code: Ref | None
     item_name: Opt200
     citizen_name: OptName
