@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
 
-.PHONY: run test lint typecheck pytest bench screenshots forms system-deps clean demo gateway
+.PHONY: run test lint typecheck pytest bench screenshots forms schemas system-deps clean demo gateway
 
 run: $(DEPS)
 	$(BIN)/clerkdesk
@@ -52,6 +52,10 @@ screenshots: $(DEPS) forms
 # A county gateway on this machine (SQLite in gateway-data/); Ctrl+C stops it.
 gateway: $(DEPS)
 	$(BIN)/python -m app gateway serve --data gateway-data
+
+# The event body schemas as JSON Schema, one file per kind and version (docs/ledger-format.md §9).
+schemas: $(DEPS)
+	$(BIN)/python -m app.event_schemas docs/event-schemas
 
 demo: $(DEPS)
 	mkdir -p demo

@@ -119,7 +119,7 @@ def _posted(conn: Connection, event: Event) -> None:
         (b["note_no"], b["username"], b["window_no"], b["reason"], b["place"], b["until"],
          b["phone"], b["cover"], b["note"], event.at, event.actor),
     )  # fmt: skip
-    passed_on = b.get("passed_on", [])  # cases this clerk covered for colleagues
+    passed_on = b["passed_on"]  # cases this clerk covered for colleagues
     for case_no in [*b["handover"], *passed_on]:
         conn.execute(
             "INSERT INTO away_handover (note_no, case_no) VALUES (?, ?)", (b["note_no"], case_no)

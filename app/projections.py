@@ -7,8 +7,11 @@ reading of anything but the database — that is what makes `rebuild` give ident
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
 
+from app import event_schemas
 from db.ledger import Event
 from db.sqlite import Connection
 
@@ -47,11 +50,16 @@ class Registry:
     def kinds(self) -> frozenset[str]:
         return frozenset(self._handlers)
 
+    def check(self, kind: str, body: Mapping[str, Any]) -> None:
+        """A new event's kind and body must fit the kind's newest schema (app/event_schemas)."""
+        event_schemas.check(kind, body)
+
     def apply(self, conn: Connection, event: Event) -> None:
         handler = self._handlers.get(event.kind)
         if handler is None:
             raise UnknownEventKind(f"no handler for event kind {event.kind!r} (#{event.seq})")
-        handler(conn, event)
+        # Handlers read the body as the newest version, complete; the stored one is untouched.
+        handler(conn, replace(event, body=event_schemas.read(event.kind, event.body)))
 
 
 REGISTRY = Registry()

@@ -157,6 +157,25 @@ def deactivate_account(desk: Desk, username: str) -> None:
         store.remove_slot(desk.opened, member.username)
 
 
+def change_role(desk: Desk, username: str, role: str) -> StaffMember:
+    """Give an active account another role (a clerk made director, ...). Not one's own:
+    an admin cannot lock the desk out of its administration by a slip."""
+    require(desk.user.role, "staff.manage")
+    checked_role = check_role(role)
+    member = find(desk.conn, username)
+    if member is None or not member.active:
+        raise NotFound(f"没有在用的账号“{username}” / no active account {username}")
+    if member.username == desk.user.username:
+        raise RuleRefused("不能更改自己的角色 / you cannot change your own role")
+    desk.ledger.append(
+        "staff.role_changed",
+        f"staff/{member.username}",
+        {"username": member.username, "role": checked_role.value},
+        desk.user.username,
+    )
+    return StaffMember(member.username, member.display_name, checked_role, True)
+
+
 def reset_passphrase(desk: Desk, username: str, passphrase: str) -> StaffMember:
     """An admin gives an active account a new key slot (after `recover`, or when its slot
     was damaged); the member changes the passphrase at the next login."""

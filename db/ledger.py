@@ -331,6 +331,11 @@ class Projector(Protocol):
         """Projection tables, parents before children (cleared in reverse on rebuild)."""
         ...
 
+    def check(self, kind: str, body: Mapping[str, Any]) -> None:
+        """Refuse (`InvalidEvent`) a kind or body `app/` has no schema for: called on
+        append, before anything is written."""
+        ...
+
     def apply(self, conn: Connection, event: Event) -> None: ...
 
 
@@ -387,6 +392,9 @@ class Ledger:
         if not self.conn.in_transaction:
             raise RuntimeError("append outside Ledger.write()")
         body_text = canonical_body(body)
+        # The body as a replay will read it back, so the schema and projection see the same.
+        stored_body = json.loads(body_text)
+        self.projector.check(kind, stored_body)
         seq, prev, prev_at = _head_with_time(self.conn)
         now = self.clock().astimezone(CHINA_TZ)
         # A clock stepped back (NTP, a flat CMOS battery) must neither stop the counter nor
@@ -402,8 +410,7 @@ class Ledger:
             "actor": actor,
             "kind": kind,
             "subject": subject,
-            # The body as a replay will read it back, so the projection sees the same.
-            "body": json.loads(body_text),
+            "body": stored_body,
             "prev_hash": prev,
             "hash_version": HASH_VERSION,
         }

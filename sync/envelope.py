@@ -9,11 +9,11 @@ ledger format changes this module and nothing else (docs/sync-protocol.md §3)."
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from app import event_schemas
 from db.errors import InvalidEvent
 from db.ledger import (
     GENESIS_PREV_HASH,
@@ -149,15 +149,10 @@ def decode(raw: str, identity: ChainIdentity) -> WireEvent:
 
 
 def body_problem(event: WireEvent) -> str | None:
-    """Why the gateway cannot forward this event, or None: its kind must be one the desk
-    software defines. (Per-kind body schemas exported by app/ will tighten this.)"""
-    if event.kind not in _known_kinds():
-        return f"unknown event kind {event.kind!r}"
+    """Why the gateway cannot forward this event, or None: its body must fit its kind's
+    schema in some version (app/event_schemas.py, exported as docs/event-schemas/)."""
+    try:
+        event_schemas.read(event.kind, event.body)
+    except InvalidEvent as exc:
+        return str(exc)
     return None
-
-
-@functools.cache
-def _known_kinds() -> frozenset[str]:
-    from app.projections import projector
-
-    return projector().kinds

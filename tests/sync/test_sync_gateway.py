@@ -253,9 +253,9 @@ def test_a_schema_invalid_body_is_stored_but_quarantined(
         "id": "0190f0f0-0000-7000-8000-0000000000ff",
         "at": last.at,
         "actor": "admin",
-        "kind": "consultation.logged_twice",  # no such kind: the gateway cannot forward it
+        "kind": "consultation.logged",
         "subject": "consultation/x",
-        "body": {"minutes": 1},
+        "body": {"minutes": 1},  # no consultation body: fails the kind's schema
         "prev_hash": last.hash,
     }
     odd = envelope.seal(fields, fresh.ledger.identity)
