@@ -311,7 +311,19 @@ def test_a_damaged_key_slot_is_not_a_wrong_passphrase(
         open_desk(path, "liuyang", "not the passphrase")
 
 
-@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("ledger-v*")), ids=lambda p: p.name)
+# Schema versions 1-6 were written before key slots carried their check; v7 on have it.
+BEFORE_SLOT_CHECK = [FIXTURES / f"ledger-v{n}" for n in range(1, 7)]
+
+
+def test_key_files_from_v7_on_carry_the_slot_check() -> None:
+    later = [p for p in FIXTURES.glob("ledger-v*") if p not in BEFORE_SLOT_CHECK]
+    assert later, "the newest fixture was written with the slot check"
+    for fixture in later:
+        slots = json.loads((fixture / "desk.ledger.keys").read_text())["slots"]
+        assert all("check" in s for s in slots), fixture.name
+
+
+@pytest.mark.parametrize("fixture", BEFORE_SLOT_CHECK, ids=lambda p: p.name)
 def test_key_files_written_before_the_slot_check_still_open_and_gain_it(
     fixture: Path, tmp_path: Path
 ) -> None:
