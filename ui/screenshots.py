@@ -239,6 +239,26 @@ def main(argv: list[str]) -> int:
         _wait(app, w.idle)
         made.append(_save(window, out, "16-today-away"))
 
+        # F8: a consultation about a matter another department handles (not in our catalogue).
+        ctl.consultation()
+        consult = ctl.consult.dialog
+        assert consult is not None
+        _wait(app, consult.isVisible)
+        cf = consult.widgets
+        cf["topic"].setText("养老保险关系转移接续")
+        cf["question"].setPlainText("在外省参保多年，养老保险关系怎么转回本地？")
+        cf["answer"].setPlainText(
+            "转移接续由县社保局办理，已告知办理窗口和经办人，带身份证和参保缴费凭证。"
+        )
+        cf["refer"].setChecked(True)
+        cf["referral.to"].setText("县社会保险事业管理局 二楼3号窗口")
+        cf["referral.responsible_person"].setText("王芳")
+        cf["referral.phone"].setText("0812-8172345")
+        made.append(_save(consult, out, "18-consult-referral"))
+        consult._submit()
+        _wait(app, lambda: w.idle() and ctl.consult.dialog is None)
+        _wait(app, w.idle)
+
         # The set-up wizard's last page: a fresh ledger's recovery key (a throw-away one).
         ctl.lock()
         _wait(app, w.idle)

@@ -25,6 +25,7 @@ CASES = "cases"
 DESK = "desk"  # the desk was opened, closed or locked
 CATALOGUE = "catalogue"
 AWAY = "away"  # away notes and the backup's cover
+CONSULTATIONS = "consultations"  # 首问负责 consultations
 
 
 @dataclass

@@ -35,6 +35,7 @@ from ui import paths
 from ui.activity import IdleWatch
 from ui.controllers.away import AwayController
 from ui.controllers.case import CaseController
+from ui.controllers.consult import ConsultController
 from ui.controllers.intake import IntakeController
 from ui.controllers.setup import SetupController
 from ui.controllers.today import TodayController
@@ -91,6 +92,7 @@ class DeskController(QObject):
         self.away = AwayController(
             window, self.session, self.printer, self.notify, self.today.sign_user
         )
+        self.consult = ConsultController(window, self.session, self.printer, self.notify)
         self.worker.changed.connect(self._changed)
         self.worker.failed.connect(lambda exc: self.notify(describe(exc), "error"))
 
@@ -134,6 +136,7 @@ class DeskController(QObject):
             ("Ctrl+,", self.open_settings),
             ("F6", self.away_note),
             ("F7", self.print_away_sign),
+            ("F8", self.consultation),
         ):
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.setContext(window_scope)
@@ -360,6 +363,7 @@ class DeskController(QObject):
         demo = bool(self.info and self.info.demo)
         self.info = None
         self.away.reset()
+        self.consult.reset()
         for dialog in (self.intake.dialog, self.case.dialog, self.dialog):
             if dialog is not None:
                 dialog.reject()
@@ -412,6 +416,12 @@ class DeskController(QObject):
     def print_away_sign(self) -> None:
         if self.unlocked:
             self.away.print_sign()
+
+    # -- consultation (首问负责) --------------------------------------------------------------
+    def consultation(self) -> None:
+        """F8 from any screen: log a consultation, referral slip when it is not ours."""
+        if self.unlocked:
+            self.consult.open()
 
     def _focus_find(self) -> None:
         if self.unlocked:
