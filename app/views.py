@@ -206,3 +206,44 @@ def away_form(conn: Connection, username: str) -> AwayForm:
         phone=card.phone if card else "",
         open_cases=len(held),
     )
+
+
+@dataclass(frozen=True)
+class CitizenScreen:
+    """What the monitor facing the citizen shows about the window: the staff card of the
+    person at the keyboard and the away note that matters there. Deliberately no field for
+    any citizen (the next person in the queue sees this screen)."""
+
+    window_label: str
+    staff_name: str
+    unit: str
+    post: str
+    phone: str
+    photo: bytes | None
+    away_text: str  # '' when nobody of this window is away
+
+
+def citizen_screen(
+    conn: Connection, username: str, desk_no: int, now: dt.datetime
+) -> CitizenScreen:
+    post = window_post(conn, username, desk_no, now)
+    card = windows.staff_card(conn, username)
+    names = post.staff_names
+    window = post.window
+    label = f"{window.window_no}号窗口 {window.name}".strip() if window else f"{desk_no}号窗口"
+    away_text = ""
+    note = post.note
+    if note is not None:
+        who = names.get(note.username, note.username)
+        away_text = f"{who} 离岗（{note.reason_label}）：{note.place}，预计 {note.until:%H:%M} 返回"
+        if note.cover:
+            away_text += f"，由 {names.get(note.cover, note.cover)} 代岗"
+    return CitizenScreen(
+        window_label=label,
+        staff_name=card.name if card else names.get(username, username),
+        unit=card.unit if card else "",
+        post=card.post if card else "",
+        phone=card.phone if card else "",
+        photo=card.photo if card else None,
+        away_text=away_text,
+    )

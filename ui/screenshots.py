@@ -54,6 +54,26 @@ def _save(widget: QWidget, out: Path, name: str) -> Path:
     return path
 
 
+def _side_by_side(left: QWidget, right: QWidget, out: Path, name: str) -> Path:
+    """Two windows in one picture, as on the desk and the monitor facing the citizen."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    QApplication.processEvents()
+    a, b = left.grab(), right.grab()
+    gap = 16
+    image = QImage(
+        a.width() + gap + b.width(), max(a.height(), b.height()), QImage.Format.Format_RGB32
+    )
+    image.fill(QColor("#37474f"))
+    painter = QPainter(image)
+    painter.drawPixmap(0, 0, a)
+    painter.drawPixmap(a.width() + gap, 0, b)
+    painter.end()
+    path = out / f"{name}.png"
+    image.save(str(path))
+    return path
+
+
 def _book_appointments(desk: Any) -> None:
     """Today's bookings for the board (the demo's own are on earlier days): one kept this
     morning, one waiting this afternoon, one after hours this evening."""
@@ -239,6 +259,15 @@ def main(argv: list[str]) -> int:
         _wait(app, w.idle)
         made.append(_save(window, out, "16-today-away"))
 
+        # 刘洋 is back at the window (F6, Enter) before the next citizen.
+        ctl.away_note()
+        _wait(app, lambda: w.idle() and ctl.away.dialog is not None)
+        returned = ctl.away.dialog
+        assert returned is not None
+        _wait(app, returned.isVisible)
+        returned._submit()
+        _wait(app, lambda: w.idle() and ctl.away.dialog is None)
+
         # F8: a consultation about a matter another department handles (not in our catalogue).
         ctl.consultation()
         consult = ctl.consult.dialog
@@ -258,6 +287,14 @@ def main(argv: list[str]) -> int:
         consult._submit()
         _wait(app, lambda: w.idle() and ctl.consult.dialog is None)
         _wait(app, w.idle)
+
+        # The citizen's monitor beside the desk: the consultation just served, to be rated.
+        ctl.citizen.place()
+        ctl.citizen.refresh()
+        _wait(app, w.idle)
+        ctl.citizen_view.comment.setText("答复很清楚，谢谢")
+        made.append(_side_by_side(window, ctl.citizen_view, out, "19-citizen-screen"))
+        ctl.citizen_view.hide()
 
         # The set-up wizard's last page: a fresh ledger's recovery key (a throw-away one).
         ctl.lock()

@@ -26,6 +26,7 @@ DESK = "desk"  # the desk was opened, closed or locked
 CATALOGUE = "catalogue"
 AWAY = "away"  # away notes and the backup's cover
 CONSULTATIONS = "consultations"  # 首问负责 consultations
+RATINGS = "ratings"  # 好差评 and their follow-ups
 
 
 @dataclass

@@ -35,6 +35,7 @@ from ui import paths
 from ui.activity import IdleWatch
 from ui.controllers.away import AwayController
 from ui.controllers.case import CaseController
+from ui.controllers.citizen import CitizenController
 from ui.controllers.consult import ConsultController
 from ui.controllers.intake import IntakeController
 from ui.controllers.setup import SetupController
@@ -45,6 +46,7 @@ from ui.scan import ScanDetector
 from ui.session import DeskInfo, DeskSession
 from ui.slips import QtSlipOutput, SlipOutput, SlipPrinter
 from ui.threads import GuiCollector
+from ui.views.citizen import CitizenScreenView
 from ui.views.dialogs import Field, FormDialog
 from ui.views.main_window import MainWindowView
 from ui.views.setup_wizard import SetupWizardView
@@ -93,6 +95,14 @@ class DeskController(QObject):
             window, self.session, self.printer, self.notify, self.today.sign_user
         )
         self.consult = ConsultController(window, self.session, self.printer, self.notify)
+        # The citizen's monitor: a top-level window of its own (no parent: it lives on the
+        # other screen), closed with the desk.
+        self.citizen_view = CitizenScreenView()
+        self.citizen = CitizenController(self.citizen_view, self.session, self.notify)
+        self.intake.on_handling = self.citizen.handling
+        self.case.on_handling = self.citizen.handling
+        self.intake.on_served = self.citizen.served
+        self.consult.on_served = self.citizen.served
         self.worker.changed.connect(self._changed)
         self.worker.failed.connect(lambda exc: self.notify(describe(exc), "error"))
 
@@ -137,6 +147,7 @@ class DeskController(QObject):
             ("F6", self.away_note),
             ("F7", self.print_away_sign),
             ("F8", self.consultation),
+            ("F12", self.invite_rating),
         ):
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.setContext(window_scope)
@@ -344,6 +355,7 @@ class DeskController(QObject):
         self.idle.start()
         self.show_tab(TAB_TODAY)
         self.today.reload()
+        self.citizen.refresh()
         w.activateWindow()  # a dialog closed by the lock may have taken activation along
         missed = self.printer.take_missed()
         if missed:
@@ -364,6 +376,7 @@ class DeskController(QObject):
         self.info = None
         self.away.reset()
         self.consult.reset()
+        self.citizen.clear()
         for dialog in (self.intake.dialog, self.case.dialog, self.dialog):
             if dialog is not None:
                 dialog.reject()
@@ -423,6 +436,19 @@ class DeskController(QObject):
         if self.unlocked:
             self.consult.open()
 
+    def invite_rating(self) -> None:
+        """F12: the citizen's screen offers the rating of the case on the case screen (a
+        service done there: materials brought, a result collected)."""
+        if not self.unlocked:
+            return
+        current = self.case.current
+        if current is None:
+            self.notify(self.tr("请先在办件详情（F4）打开要评价的办件。"), "error")
+            return
+        s = current.detail.summary
+        self.citizen.served("case", s.case_no, s.item_name)
+        self.notify(self.tr("已请群众在评价屏上评价办件 {no}。").format(no=s.case_no), "info")
+
     def _focus_find(self) -> None:
         if self.unlocked:
             self.window.find_box.setFocus()
@@ -475,6 +501,7 @@ class DeskController(QObject):
             return
         self.today.on_changed(topics)
         self.case.on_changed(topics)
+        self.citizen.on_changed(topics)
 
     def open_settings(self) -> None:
         if not self.unlocked or self.dialog is not None:
@@ -537,5 +564,6 @@ class DeskController(QObject):
             app.removeEventFilter(self.scan)
             app.removeEventFilter(self.idle)
         self.idle.stop()
+        self.citizen_view.close()
         self.session.shutdown()
         self.collector.uninstall()

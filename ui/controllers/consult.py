@@ -43,6 +43,8 @@ class ConsultController(QObject):
         self.printer = printer
         self.notify = notify
         self.dialog: FormDialog | None = None
+        #: Told of each consultation logged (kind, number, subject): the citizen's screen.
+        self.on_served: Callable[[str, str, str], None] | None = None
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(120)
@@ -219,6 +221,8 @@ class ConsultController(QObject):
         def done(c: consultations.Consultation) -> None:
             dialog.set_busy(False)
             dialog.accept()
+            if self.on_served is not None:
+                self.on_served("consultation", c.consult_no, c.subject)
             if c.referral is not None:
                 self.notify(
                     self.tr(

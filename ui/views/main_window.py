@@ -83,7 +83,7 @@ class MainWindowView(QMainWindow):
         self.notice = MessageLabel()
         self.keys = QLabel(
             self.tr(
-                "F2 工作台 · F3 收件 · F4 详情 · F6 去向留言 · F8 咨询登记 · Ctrl+F 查找"
+                "F2 工作台 · F3 收件 · F4 详情 · F6 去向留言 · F8 咨询 · F12 请评价 · Ctrl+F 查找"
                 " · Ctrl+L 锁定"
                 " · Ctrl+, 设置"
             )
