@@ -7,7 +7,17 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from app import away, cases, deadlines, duty_records, settings, special_services, staff, windows
+from app import (
+    away,
+    cases,
+    deadlines,
+    duty_records,
+    ratings,
+    settings,
+    special_services,
+    staff,
+    windows,
+)
 from app.calendar import load_calendar
 from db.sqlite import Connection
 
@@ -247,3 +257,47 @@ def citizen_screen(
         photo=card.photo if card else None,
         away_text=away_text,
     )
+
+
+@dataclass(frozen=True)
+class RatingWork:
+    """A bad rating that still needs someone: its follow-up step due (with the light of its
+    deadline) and/or an appeal waiting for a director."""
+
+    rating: ratings.Rating
+    staff_name: str
+    next_step: str | None  # verify | rectify | callback (app.ratings decides), None if done
+    deadline: deadlines.DeadlineStatus | None
+    appeal_pending: bool
+
+    @property
+    def task_label(self) -> str:
+        parts = [f"待{ratings.STEPS[self.next_step]}"] if self.next_step else []
+        if self.appeal_pending:
+            parts.append("申诉待裁定")
+        return "；".join(parts)
+
+
+def rating_work(conn: Connection, today: dt.date) -> list[RatingWork]:
+    """Open follow-ups, most urgent first (overdue ones stay), then appeals with no open
+    follow-up; the light uses the desk's yellow threshold like the case board."""
+    calendar = load_calendar(conn)
+    yellow = int(settings.get(conn, "yellow_at_workdays"))
+    names = duty_records.display_names(conn)
+    appeals = {r.rating_no: r for r in ratings.pending_appeals(conn)}
+    rows: list[RatingWork] = []
+    for f in ratings.open_followups(conn, today):
+        rating = appeals.pop(f.rating_no, None) or ratings.get_rating(conn, f.rating_no)
+        status = deadlines.status(calendar, f.due_on, today, yellow, f.provisional)
+        rows.append(
+            RatingWork(
+                rating,
+                names.get(rating.staff, rating.staff),
+                f.next_step,
+                status,
+                rating.appeal_state == "pending",
+            )
+        )
+    for rating in appeals.values():
+        rows.append(RatingWork(rating, names.get(rating.staff, rating.staff), None, None, True))
+    return rows

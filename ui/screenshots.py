@@ -292,9 +292,24 @@ def main(argv: list[str]) -> int:
         ctl.citizen.place()
         ctl.citizen.refresh()
         _wait(app, w.idle)
-        ctl.citizen_view.comment.setText("答复很清楚，谢谢")
+        ctl.citizen_view.comment.setText("希望能给一份书面办事指引")
         made.append(_side_by_side(window, ctl.citizen_view, out, "19-citizen-screen"))
+        ctl.citizen.rate(4)  # 不满意: a follow-up opens
+        _wait(app, w.idle)
         ctl.citizen_view.hide()
+
+        # F5: the bad ratings to follow up, with their lights; the form of the next step.
+        ctl.show_tab(3)
+        _wait(app, lambda: w.idle() and ctl.ratings.loaded)
+        made.append(_save(window, out, "20-ratings"))
+        ctl.ratings.next_step()
+        step = ctl.ratings.dialog
+        assert step is not None
+        _wait(app, step.isVisible)
+        step.widgets["note"].setPlainText("调阅窗口录像并询问当事人：材料补正往返两次，情况属实。")
+        made.append(_save(step, out, "21-rating-step"))
+        step.reject()
+        _wait(app, lambda: w.idle() and ctl.ratings.dialog is None)
 
         # The set-up wizard's last page: a fresh ledger's recovery key (a throw-away one).
         ctl.lock()

@@ -38,6 +38,7 @@ from ui.controllers.case import CaseController
 from ui.controllers.citizen import CitizenController
 from ui.controllers.consult import ConsultController
 from ui.controllers.intake import IntakeController
+from ui.controllers.ratings import RatingsController
 from ui.controllers.setup import SetupController
 from ui.controllers.today import TodayController
 from ui.errors import chinese, describe
@@ -54,7 +55,7 @@ from ui.views.widgets import FieldError, mark_error
 from ui.worker import DbWorker
 
 PAGE_WELCOME, PAGE_UNLOCK, PAGE_DESK = 0, 1, 2
-TAB_TODAY, TAB_INTAKE, TAB_CASE = 0, 1, 2
+TAB_TODAY, TAB_INTAKE, TAB_CASE, TAB_RATINGS = 0, 1, 2, 3
 DEMO_USER = "liuyang"
 
 
@@ -103,6 +104,12 @@ class DeskController(QObject):
         self.case.on_handling = self.citizen.handling
         self.intake.on_served = self.citizen.served
         self.consult.on_served = self.citizen.served
+        self.ratings = RatingsController(
+            window.ratings,
+            self.session,
+            self.notify,
+            lambda: self.info.user.role if self.info else None,
+        )
         self.worker.changed.connect(self._changed)
         self.worker.failed.connect(lambda exc: self.notify(describe(exc), "error"))
 
@@ -142,6 +149,7 @@ class DeskController(QObject):
             ("F2", lambda: self.show_tab(TAB_TODAY)),
             ("F3", lambda: self.show_tab(TAB_INTAKE)),
             ("F4", lambda: self.show_tab(TAB_CASE)),
+            ("F5", lambda: self.show_tab(TAB_RATINGS)),
             ("Ctrl+F", self._focus_find),
             ("Ctrl+,", self.open_settings),
             ("F6", self.away_note),
@@ -212,6 +220,8 @@ class DeskController(QObject):
                 w.intake.item_search.setFocus()
         elif index == TAB_CASE:
             w.case.setFocus()
+        elif index == TAB_RATINGS:
+            self.ratings.focus()
 
     # -- set-up and demo -----------------------------------------------------------------
     def start_setup(self) -> None:
@@ -356,6 +366,7 @@ class DeskController(QObject):
         self.show_tab(TAB_TODAY)
         self.today.reload()
         self.citizen.refresh()
+        self.ratings.reload()
         w.activateWindow()  # a dialog closed by the lock may have taken activation along
         missed = self.printer.take_missed()
         if missed:
@@ -377,6 +388,7 @@ class DeskController(QObject):
         self.away.reset()
         self.consult.reset()
         self.citizen.clear()
+        self.ratings.reset()
         for dialog in (self.intake.dialog, self.case.dialog, self.dialog):
             if dialog is not None:
                 dialog.reject()
@@ -502,6 +514,7 @@ class DeskController(QObject):
         self.today.on_changed(topics)
         self.case.on_changed(topics)
         self.citizen.on_changed(topics)
+        self.ratings.on_changed(topics)
 
     def open_settings(self) -> None:
         if not self.unlocked or self.dialog is not None:
