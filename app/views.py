@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from app import (
     away,
     cases,
+    complaints,
     deadlines,
     duty_records,
     ratings,
@@ -300,4 +301,37 @@ def rating_work(conn: Connection, today: dt.date) -> list[RatingWork]:
         )
     for rating in appeals.values():
         rows.append(RatingWork(rating, names.get(rating.staff, rating.staff), None, None, True))
+    return rows
+
+
+#: A complaint's next step by its state: the director handles it, then calls back.
+COMPLAINT_STEPS = {"open": "handle", "handled": "callback"}
+COMPLAINT_STEP_LABELS = {"handle": "办理", "callback": "回访"}
+
+
+@dataclass(frozen=True)
+class ComplaintWork:
+    """An unfinished complaint, its next step and the light of its working-day limit."""
+
+    complaint: complaints.Complaint
+    about_name: str
+    next_step: str  # handle | callback
+    deadline: deadlines.DeadlineStatus
+
+    @property
+    def task_label(self) -> str:
+        return f"待{COMPLAINT_STEP_LABELS[self.next_step]}"
+
+
+def complaint_work(conn: Connection, today: dt.date) -> list[ComplaintWork]:
+    """Complaints not yet closed, most urgent first (overdue ones stay listed)."""
+    calendar = load_calendar(conn)
+    yellow = int(settings.get(conn, "yellow_at_workdays"))
+    names = duty_records.display_names(conn)
+    rows = []
+    for o in complaints.open_complaints(conn, today):
+        c = o.complaint
+        status = deadlines.status(calendar, c.due_on, today, yellow, c.due_provisional)
+        about = names.get(c.about_staff, c.about_staff) if c.about_staff else ""
+        rows.append(ComplaintWork(c, about, COMPLAINT_STEPS[c.state], status))
     return rows

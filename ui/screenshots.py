@@ -300,7 +300,7 @@ def main(argv: list[str]) -> int:
 
         # F5: the bad ratings to follow up, with their lights; the form of the next step.
         ctl.show_tab(3)
-        _wait(app, lambda: w.idle() and ctl.ratings.loaded)
+        _wait(app, lambda: w.idle() and ctl.ratings.loaded and ctl.complaints.loaded)
         made.append(_save(window, out, "20-ratings"))
         ctl.ratings.next_step()
         step = ctl.ratings.dialog

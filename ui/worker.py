@@ -27,6 +27,7 @@ CATALOGUE = "catalogue"
 AWAY = "away"  # away notes and the backup's cover
 CONSULTATIONS = "consultations"  # 首问负责 consultations
 RATINGS = "ratings"  # 好差评 and their follow-ups
+COMPLAINTS = "complaints"  # 投诉举报
 
 
 @dataclass

@@ -80,3 +80,27 @@ def test_rating_work_lists_open_follow_ups_with_their_light_then_appeals(
     at(clock, "2026-03-31")
     (late, _appeal) = views.rating_work(desk.conn, desk.today())
     assert late.deadline is not None and late.deadline.level == "red" and late.deadline.overdue
+
+
+def test_complaint_work_says_the_next_step_and_the_light(
+    make_desk: MakeDesk, clock: FakeClock
+) -> None:
+    from app import complaints
+    from tests.app.duty_helpers import DIRECTOR, at
+
+    desk = duty_desk(make_desk)
+    zs, director = as_user(desk, CLERK), as_user(desk, DIRECTOR)
+    first = complaints.register(zs, "phone", "窗口午休无人", about_staff=CLERK2)
+    second = complaints.register(zs, "box", "排队太久")
+    complaints.handle(director, second.complaint_no, "调整午间值班", "已安排轮岗")
+    rows = views.complaint_work(desk.conn, desk.today())
+    assert [(r.complaint.complaint_no, r.task_label, r.about_name) for r in rows] == [
+        (first.complaint_no, "待办理", "王五"),
+        (second.complaint_no, "待回访", ""),
+    ]
+    assert rows[0].deadline.level == "normal" and not rows[0].deadline.overdue
+    complaints.call_back(director, second.complaint_no, "已电话告知", True)
+    at(clock, "2026-04-30")
+    (late,) = views.complaint_work(desk.conn, desk.today())
+    assert late.complaint.complaint_no == first.complaint_no
+    assert late.deadline.level == "red" and late.deadline.overdue

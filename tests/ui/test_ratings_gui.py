@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app import consultations, ratings
+from app import complaints, consultations, ratings
 from app.desk import open_desk
 from app.errors import PermissionDenied
 from tests.conftest import PASSPHRASE, FakeClock
@@ -165,3 +165,82 @@ def test_the_rated_clerk_appeals_and_only_the_director_decides(
     assert (r.appeal_state, r.voided, r.decision_note) == ("upheld", True, "经查属恶意评价")
     assert r.followup is not None and r.followup.state == "voided"
     assert no not in [v.table.item(i, 1).text() for i in range(v.table.rowCount())]
+
+
+def complaint_state(gui: Gui, no: str) -> str:
+    return gui.run(lambda desk: complaints.get(desk.conn, no).state)
+
+
+def test_a_complaint_is_registered_by_a_clerk_and_handled_by_the_director(
+    make_gui: Callable[..., Gui], rated_ledger: Path, clock: FakeClock
+) -> None:
+    gui = open_tab(make_gui, rated_ledger, "chenjing", PASSPHRASE)
+    p, bot = gui.window.ratings.complaints, gui.qtbot
+    assert p.summary.text() == "投诉举报：未办结 0 件 · 超期 0"
+    bot.keyClick(gui.window.ratings.table, Key.Key_Tab)  # from one list to the other
+    assert p.table.hasFocus()
+
+    bot.keyClick(p.table, Key.Key_N, ALT)
+    dialog = gui.ctl.complaints.dialog
+    gui.qtbot.waitUntil(lambda: dialog.isVisible() and dialog.isActiveWindow())
+    f = dialog.widgets
+    assert f["channel"].hasFocus() and f["channel"].currentData() == "phone"
+    bot.keyClick(f["channel"], Key.Key_Tab)
+    bot.keyClick(dialog.focusWidget(), Key.Key_Return, CTRL)
+    gui.settle()
+    assert dialog.isVisible() and dialog.errors["content"].text() == "请填写投诉内容"
+    type_text(gui, f["content"], "中午窗口无人值守")
+    bot.keyClick(f["content"], Key.Key_Tab)
+    f["about_staff"].setCurrentIndex(f["about_staff"].findData("liuyang"))
+    bot.keyClick(f["about_staff"], Key.Key_Return, CTRL)
+    gui.settle()
+    assert not dialog.isVisible()
+    assert p.table.rowCount() == 1
+    no = p.table.item(0, 1).text()
+    assert [p.table.item(0, c).text() for c in (2, 3, 5)] == ["投诉电话", "刘洋", "待办理"]
+    assert p.table.item(0, 0).text().startswith("● 绿 剩余 ")
+
+    # A clerk may not handle it: app/ refuses, the form says so, the complaint stays open.
+    bot.waitUntil(lambda: gui.ctl.complaints.dialog is None and gui.window.isActiveWindow())
+    bot.keyClick(p.table, Key.Key_Return)
+    dialog = gui.ctl.complaints.dialog
+    gui.qtbot.waitUntil(lambda: dialog.isVisible() and dialog.isActiveWindow())
+    type_text(gui, dialog.widgets["handling"], "我来处理")
+    bot.keyClick(dialog.widgets["handling"], Key.Key_Tab)
+    type_text(gui, dialog.widgets["result"], "已处理")
+    bot.keyClick(dialog.widgets["result"], Key.Key_Return, CTRL)
+    gui.settle()
+    assert dialog.isVisible()
+    assert dialog.message.text() == "此操作需要中心负责人权限（当前为窗口人员）"
+    assert complaint_state(gui, no) == "open"
+    dialog.reject()
+    gui.ctl.lock()
+    gui.settle()
+
+    # The director: Enter handles, Enter again calls back; then it leaves the list.
+    unlock(gui, "zhaomin", DIRECTOR_PASSPHRASE)
+    gui.settle()
+    bot.keyClick(gui.window, Key.Key_F5)
+    bot.keyClick(gui.window.ratings.table, Key.Key_Tab)
+    assert p.table.hasFocus() and p.table.item(0, 1).text() == no
+    bot.keyClick(p.table, Key.Key_Return)
+    dialog = gui.ctl.complaints.dialog
+    gui.qtbot.waitUntil(lambda: dialog.isVisible() and dialog.isActiveWindow())
+    assert dialog.windowTitle() == f"办理投诉 {no}"
+    type_text(gui, dialog.widgets["handling"], "调整午间轮岗")
+    bot.keyClick(dialog.widgets["handling"], Key.Key_Tab)
+    type_text(gui, dialog.widgets["result"], "已安排B角午间值守")
+    bot.keyClick(dialog.widgets["result"], Key.Key_Return)
+    gui.settle()
+    assert complaint_state(gui, no) == "handled"
+    assert p.table.item(0, 5).text() == "待回访"
+    bot.waitUntil(lambda: gui.ctl.complaints.dialog is None and gui.window.isActiveWindow())
+    bot.keyClick(p.table, Key.Key_Return)
+    dialog = gui.ctl.complaints.dialog
+    gui.qtbot.waitUntil(lambda: dialog.isVisible() and dialog.isActiveWindow())
+    type_text(gui, dialog.widgets["note"], "已电话告知投诉人")
+    bot.keyClick(dialog.widgets["note"], Key.Key_Return, CTRL)
+    gui.settle()
+    assert complaint_state(gui, no) == "closed"
+    assert p.table.rowCount() == 0
+    assert p.message.text() == f"投诉 {no} 已回访办结。"

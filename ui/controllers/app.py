@@ -36,6 +36,7 @@ from ui.activity import IdleWatch
 from ui.controllers.away import AwayController
 from ui.controllers.case import CaseController
 from ui.controllers.citizen import CitizenController
+from ui.controllers.complaints import ComplaintsController
 from ui.controllers.consult import ConsultController
 from ui.controllers.intake import IntakeController
 from ui.controllers.ratings import RatingsController
@@ -110,6 +111,7 @@ class DeskController(QObject):
             self.notify,
             lambda: self.info.user.role if self.info else None,
         )
+        self.complaints = ComplaintsController(window.ratings.complaints, self.session, self.notify)
         self.worker.changed.connect(self._changed)
         self.worker.failed.connect(lambda exc: self.notify(describe(exc), "error"))
 
@@ -367,6 +369,7 @@ class DeskController(QObject):
         self.today.reload()
         self.citizen.refresh()
         self.ratings.reload()
+        self.complaints.reload()
         w.activateWindow()  # a dialog closed by the lock may have taken activation along
         missed = self.printer.take_missed()
         if missed:
@@ -389,6 +392,7 @@ class DeskController(QObject):
         self.consult.reset()
         self.citizen.clear()
         self.ratings.reset()
+        self.complaints.reset()
         for dialog in (self.intake.dialog, self.case.dialog, self.dialog):
             if dialog is not None:
                 dialog.reject()
@@ -515,6 +519,7 @@ class DeskController(QObject):
         self.case.on_changed(topics)
         self.citizen.on_changed(topics)
         self.ratings.on_changed(topics)
+        self.complaints.on_changed(topics)
 
     def open_settings(self) -> None:
         if not self.unlocked or self.dialog is not None:

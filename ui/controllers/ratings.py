@@ -16,8 +16,9 @@ from app import permissions, ratings, views
 from app.desk import Desk
 from app.errors import PermissionDenied
 from app.permissions import Role
+from ui.controllers.forms import step_form
 from ui.controllers.today import LIGHT_COLOURS
-from ui.errors import describe, field_of
+from ui.errors import describe
 from ui.session import DeskSession
 from ui.views.dialogs import Field, FormDialog
 from ui.views.ratings import RatingsView
@@ -155,34 +156,22 @@ class RatingsController(QObject):
     ) -> None:
         if self.dialog is not None:
             return
-        dialog = FormDialog(heading, fields, self.view.window(), ok_text=ok_text, note=note)
 
-        def submitted(values: dict[str, object]) -> None:
-            op = run(values)
-            dialog.set_busy(True)
+        def done(_r: ratings.Rating) -> None:
+            self.view.message.show_message(told, "ok")
+            self.notify(told, "ok")
 
-            def done(_r: ratings.Rating) -> None:
-                dialog.set_busy(False)
-                dialog.accept()
-                self.view.message.show_message(told, "ok")
-                self.notify(told, "ok")
-
-            def failed(exc: BaseException) -> None:
-                dialog.set_busy(False)
-                field = field_of(exc)
-                dialog.show_error(field if field in dialog.widgets else None, describe(exc))
-
-            self.session.op(op, done, failed, (RATINGS,))
+        dialog = step_form(
+            self.session, self.view.window(), heading, fields, ok_text, run, done, (RATINGS,), note
+        )
 
         def closed(_result: int) -> None:
             self.dialog = None
             self.view.window().activateWindow()
             self.view.table.setFocus()
 
-        dialog.submitted.connect(submitted)
         dialog.finished.connect(closed)
         self.dialog = dialog
-        dialog.open()
 
     def _pick(self) -> views.RatingWork | None:
         r = self.current()

@@ -75,7 +75,7 @@ class MainWindowView(QMainWindow):
         self.tabs.addTab(self.today, self.tr("工作台（F2）"))
         self.tabs.addTab(self.intake, self.tr("收件登记（F3）"))
         self.tabs.addTab(self.case, self.tr("办件详情（F4）"))
-        self.tabs.addTab(self.ratings, self.tr("评价整改（F5）"))
+        self.tabs.addTab(self.ratings, self.tr("评价与投诉（F5）"))
         for page in (self.welcome, self.unlock, self.tabs):
             self.pages.addWidget(page)
         outer.addWidget(self.pages, 1)
@@ -86,7 +86,7 @@ class MainWindowView(QMainWindow):
         self.notice = MessageLabel()
         self.keys = QLabel(
             self.tr(
-                "F2 工作台 · F3 收件 · F4 详情 · F5 评价整改 · F6 去向留言 · F8 咨询"
+                "F2 工作台 · F3 收件 · F4 详情 · F5 评价投诉 · F6 去向留言 · F8 咨询"
                 " · F12 请评价 · Ctrl+F 查找 · Ctrl+L 锁定 · Ctrl+, 设置"
             )
         )
