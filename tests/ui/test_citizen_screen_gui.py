@@ -142,6 +142,15 @@ def test_card_intake_and_a_rating_by_touch(
     assert "一次一评" in view.message.text()
     assert len(ratings_today(gui)) == 1
 
+    # The buttons offered and not used are withdrawn when the next citizen's item is picked.
+    bot.keyClick(gui.window, Key.Key_F12)
+    assert view.rating.isVisible()
+    fill_intake(gui, "111114441")
+    assert not view.rating.isVisible() and view.handling.text() == "正在办理：最低生活保障"
+    bot.mouseClick(view.buttons[1], Qt.MouseButton.LeftButton)
+    gui.settle()
+    assert len(ratings_today(gui)) == 1
+
 
 def test_a_consultation_rated_by_keyboard_opens_a_follow_up(
     make_gui: Callable[..., Gui], card_ledger: Path, clock: FakeClock

@@ -101,7 +101,7 @@ class DeskController(QObject):
         # other screen), closed with the desk.
         self.citizen_view = CitizenScreenView()
         self.citizen = CitizenController(self.citizen_view, self.session, self.notify)
-        self.intake.on_handling = self.citizen.handling
+        self.intake.on_handling = lambda name: self.citizen.handling(name, new_service=True)
         self.case.on_handling = self.citizen.handling
         self.intake.on_served = self.citizen.served
         self.consult.on_served = self.citizen.served

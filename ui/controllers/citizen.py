@@ -73,8 +73,13 @@ class CitizenController(QObject):
         if self.contact is None and v.message.text() == self.tr("窗口暂停服务，请稍候"):
             v.message.clear_message()
 
-    def handling(self, item_name: str) -> None:
-        """The item the clerk is working on (only its name: the catalogue is public)."""
+    def handling(self, item_name: str, new_service: bool = False) -> None:
+        """The item the clerk is working on (only its name: the catalogue is public). A new
+        service (an item picked at intake) withdraws a rating not given: the next citizen
+        must not rate the previous one's service."""
+        if new_service:
+            self.contact = None
+            self.view.rating.hide()
         if self.contact is None:
             self.view.message.clear_message()
             self.view.handling.setText(self.tr("正在办理：{item}").format(item=item_name))
