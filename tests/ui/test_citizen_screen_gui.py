@@ -85,6 +85,7 @@ def test_card_intake_and_a_rating_by_touch(
     view, bot = gui.ctl.citizen_view, gui.qtbot
     assert view.isVisible() and view.windowTitle() == "ClerkDesk 群众评价屏"
     assert gui.window.isActiveWindow()  # the citizen's screen never takes the clerk's keys
+    assert not view.testAttribute(Qt.WidgetAttribute.WA_QuitOnClose)  # closing the desk quits
     assert view.name.text() == "刘洋" and view.post.text() == "窗口受理员"
     assert view.window_label.text() == "1号窗口 综合窗口1"
     assert view.phone.text() == "监督电话：13808120001"

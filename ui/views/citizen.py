@@ -30,6 +30,8 @@ class CitizenScreenView(QWidget):
         self.setWindowTitle(CITIZEN_TITLE)
         # Showing it must not take the keyboard away from the clerk's window.
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        # Closing the desk window ends the program even with this one open.
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.setStyleSheet("QLabel { font-size: 14pt; }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
