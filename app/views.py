@@ -335,3 +335,31 @@ def complaint_work(conn: Connection, today: dt.date) -> list[ComplaintWork]:
         about = names.get(c.about_staff, c.about_staff) if c.about_staff else ""
         rows.append(ComplaintWork(c, about, COMPLAINT_STEPS[c.state], status))
     return rows
+
+
+@dataclass(frozen=True)
+class ServiceWork:
+    """A special service on the list, with its light: red — booked for a day gone by and not
+    closed; yellow — booked for today; green — booked ahead; none once done, missed or
+    cancelled."""
+
+    service: special_services.SpecialService
+    light: str  # red | yellow | normal | ''
+
+    @property
+    def marks(self) -> str:
+        s = self.service
+        return "、".join(m for m, on in (("延时服务", s.after_hours), ("节假日", s.holiday)) if on)
+
+
+def special_work(conn: Connection, today: dt.date, days_back: int = 30) -> list[ServiceWork]:
+    """Special services from `days_back` days ago on (bookings run up to 90 days ahead),
+    the ones still booked for a day gone by first."""
+    start = today - dt.timedelta(days=days_back)
+    rows = []
+    for s in special_services.list_between(conn, start, today + special_services.MAX_BOOKING_AHEAD):
+        light = ""
+        if s.status == "booked":
+            light = "red" if s.on < today else "yellow" if s.on == today else "normal"
+        rows.append(ServiceWork(s, light))
+    return sorted(rows, key=lambda r: (r.light != "red", r.service.on, r.service.time_text))

@@ -109,6 +109,7 @@ def main(argv: list[str]) -> int:
     from db.ledger import CHINA_TZ, now_in_china
     from ui.main import build
     from ui.prefs import Prefs
+    from ui.worker import SERVICES
 
     pinned = dt.datetime.combine(now_in_china().date(), PINNED, CHINA_TZ)
 
@@ -155,7 +156,7 @@ def main(argv: list[str]) -> int:
         _wait(app, lambda: w.idle() and ctl.today.loaded)
         # The board: 刘洋 is overdue from a village visit, 陈静 covers her cases; today's
         # appointments bottom right.
-        ctl.session.op(_book_appointments)
+        ctl.session.op(_book_appointments, changes=(SERVICES,))
         _wait(app, w.idle)
         ctl.today.reload()
         _wait(app, lambda: w.idle() and len(ctl.today.appointments) == 3)
@@ -310,6 +311,11 @@ def main(argv: list[str]) -> int:
         made.append(_save(step, out, "21-rating-step"))
         step.reject()
         _wait(app, lambda: w.idle() and ctl.ratings.dialog is None)
+
+        # Ctrl+Y: special services, bookings lit by their day.
+        ctl.show_tab(4)
+        _wait(app, lambda: w.idle() and ctl.services.loaded)
+        made.append(_save(window, out, "22-services"))
 
         # The set-up wizard's last page: a fresh ledger's recovery key (a throw-away one).
         ctl.lock()

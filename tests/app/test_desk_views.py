@@ -104,3 +104,28 @@ def test_complaint_work_says_the_next_step_and_the_light(
     (late,) = views.complaint_work(desk.conn, desk.today())
     assert late.complaint.complaint_no == first.complaint_no
     assert late.deadline.level == "red" and late.deadline.overdue
+
+
+def test_special_work_lights_bookings_by_their_day(make_desk: MakeDesk, clock: FakeClock) -> None:
+    from app import special_services
+    from tests.app.duty_helpers import at, day
+
+    desk = duty_desk(make_desk)
+    zs = as_user(desk, CLERK)
+    at(clock, "2026-03-02")
+    missed = special_services.record(zs, "appointment", on=day("2026-03-02"), time="09:30")
+    today = special_services.record(zs, "appointment", on=day("2026-03-03"), time="10:00")
+    ahead = special_services.record(
+        zs, "home_visit", on=day("2026-03-10"), address="挂榜村3组", group="elderly"
+    )
+    lane = special_services.record(zs, "fast_lane", outcome="当场办结")
+    at(clock, "2026-03-03")
+    rows = views.special_work(desk.conn, desk.today())
+    assert [(r.service.service_no, r.light) for r in rows] == [
+        (missed.service_no, "red"),  # booked yesterday and never closed
+        (lane.service_no, ""),
+        (today.service_no, "yellow"),
+        (ahead.service_no, "normal"),
+    ]
+    special_services.update(zs, missed.service_no, "no_show")
+    assert views.special_work(desk.conn, desk.today())[0].light == ""

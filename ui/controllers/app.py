@@ -40,6 +40,7 @@ from ui.controllers.complaints import ComplaintsController
 from ui.controllers.consult import ConsultController
 from ui.controllers.intake import IntakeController
 from ui.controllers.ratings import RatingsController
+from ui.controllers.services import ServicesController
 from ui.controllers.setup import SetupController
 from ui.controllers.today import TodayController
 from ui.errors import chinese, describe
@@ -56,7 +57,7 @@ from ui.views.widgets import FieldError, mark_error
 from ui.worker import DbWorker
 
 PAGE_WELCOME, PAGE_UNLOCK, PAGE_DESK = 0, 1, 2
-TAB_TODAY, TAB_INTAKE, TAB_CASE, TAB_RATINGS = 0, 1, 2, 3
+TAB_TODAY, TAB_INTAKE, TAB_CASE, TAB_RATINGS, TAB_SERVICES = 0, 1, 2, 3, 4
 DEMO_USER = "liuyang"
 
 
@@ -112,6 +113,7 @@ class DeskController(QObject):
             lambda: self.info.user.role if self.info else None,
         )
         self.complaints = ComplaintsController(window.ratings.complaints, self.session, self.notify)
+        self.services = ServicesController(window.services, self.session, self.notify)
         self.worker.changed.connect(self._changed)
         self.worker.failed.connect(lambda exc: self.notify(describe(exc), "error"))
 
@@ -152,6 +154,7 @@ class DeskController(QObject):
             ("F3", lambda: self.show_tab(TAB_INTAKE)),
             ("F4", lambda: self.show_tab(TAB_CASE)),
             ("F5", lambda: self.show_tab(TAB_RATINGS)),
+            ("Ctrl+Y", lambda: self.show_tab(TAB_SERVICES)),
             ("Ctrl+F", self._focus_find),
             ("Ctrl+,", self.open_settings),
             ("F6", self.away_note),
@@ -224,6 +227,8 @@ class DeskController(QObject):
             w.case.setFocus()
         elif index == TAB_RATINGS:
             self.ratings.focus()
+        elif index == TAB_SERVICES:
+            self.services.focus()
 
     # -- set-up and demo -----------------------------------------------------------------
     def start_setup(self) -> None:
@@ -370,6 +375,7 @@ class DeskController(QObject):
         self.citizen.refresh()
         self.ratings.reload()
         self.complaints.reload()
+        self.services.reload()
         w.activateWindow()  # a dialog closed by the lock may have taken activation along
         missed = self.printer.take_missed()
         if missed:
@@ -393,6 +399,7 @@ class DeskController(QObject):
         self.citizen.clear()
         self.ratings.reset()
         self.complaints.reset()
+        self.services.reset()
         for dialog in (self.intake.dialog, self.case.dialog, self.dialog):
             if dialog is not None:
                 dialog.reject()
@@ -520,6 +527,7 @@ class DeskController(QObject):
         self.citizen.on_changed(topics)
         self.ratings.on_changed(topics)
         self.complaints.on_changed(topics)
+        self.services.on_changed(topics)
 
     def open_settings(self) -> None:
         if not self.unlocked or self.dialog is not None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -37,7 +38,8 @@ from ui.views.widgets import FieldError, MessageLabel, hint, mark_error, title
 class Field:
     key: str
     label: str
-    # text | password | multiline | choice | editable_choice | check | int | datetime | lookup
+    # text | password | multiline | choice | editable_choice | check | int | date | datetime
+    # | lookup
     kind: str = "text"
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
     default: str = ""
@@ -242,6 +244,14 @@ class FormDialog(QDialog):
                     QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
                 )
             return stamp
+        if f.kind == "date":  # the default is ISO "YYYY-MM-DD"
+            day = QDateEdit()
+            day.setDisplayFormat("yyyy-MM-dd")
+            day.setCalendarPopup(True)
+            if f.default:
+                d = dt.date.fromisoformat(f.default)
+                day.setDate(QDate(d.year, d.month, d.day))
+            return day
         if f.kind == "lookup":
             return LookupField(f.placeholder)
         raise ValueError(f.kind)
@@ -270,6 +280,9 @@ class FormDialog(QDialog):
                 )
             elif isinstance(widget, QCheckBox):
                 out[key] = widget.isChecked()
+            elif isinstance(widget, QDateEdit):
+                d = widget.date()
+                out[key] = dt.date(d.year(), d.month(), d.day())
             elif isinstance(widget, QDateTimeEdit):
                 d, t = widget.date(), widget.time()
                 out[key] = dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ui.views.case_detail import CaseDetailView
 from ui.views.intake import IntakeView
 from ui.views.ratings import RatingsView
+from ui.views.services import ServicesView
 from ui.views.today import TodayView
 from ui.views.unlock import UnlockView
 from ui.views.welcome import WelcomeView
@@ -72,10 +73,12 @@ class MainWindowView(QMainWindow):
         self.intake = IntakeView()
         self.case = CaseDetailView()
         self.ratings = RatingsView()
+        self.services = ServicesView()
         self.tabs.addTab(self.today, self.tr("工作台（F2）"))
         self.tabs.addTab(self.intake, self.tr("收件登记（F3）"))
         self.tabs.addTab(self.case, self.tr("办件详情（F4）"))
         self.tabs.addTab(self.ratings, self.tr("评价与投诉（F5）"))
+        self.tabs.addTab(self.services, self.tr("特色服务（Ctrl+Y）"))
         for page in (self.welcome, self.unlock, self.tabs):
             self.pages.addWidget(page)
         outer.addWidget(self.pages, 1)

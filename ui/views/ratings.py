@@ -6,35 +6,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.views.widgets import MessageLabel, hint
+from ui.views.widgets import MessageLabel, hint, work_table
 
 COLUMNS = ("期限灯", "评价编号", "评价", "服务", "被评价人", "待办", "评价意见")
 COMPLAINT_COLUMNS = ("期限灯", "投诉编号", "渠道", "涉及人员", "投诉人电话", "待办", "投诉内容")
-
-
-def _table(columns: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(26)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
 
 
 class ComplaintsPanel(QWidget):
@@ -47,7 +29,7 @@ class ComplaintsPanel(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("sectionTitle")
         layout.addWidget(self.summary)
-        self.table = _table(tuple(self.tr(c) for c in COMPLAINT_COLUMNS))
+        self.table = work_table(tuple(self.tr(c) for c in COMPLAINT_COLUMNS))
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.step_button = QPushButton(self.tr("办理 / 回访（Enter，中心负责人）"))
@@ -70,7 +52,7 @@ class RatingsView(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("sectionTitle")
         layout.addWidget(self.summary)
-        self.table = _table(tuple(self.tr(c) for c in COLUMNS))
+        self.table = work_table(tuple(self.tr(c) for c in COLUMNS))
         layout.addWidget(self.table, 1)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
