@@ -299,6 +299,14 @@ def list_between(conn: Connection, start: dt.date, end: dt.date) -> list[Rating]
     return [_rating(r) for r in rows]
 
 
+def pending_appeals(conn: Connection) -> list[Rating]:
+    """Appeals waiting for a director's ruling, oldest first."""
+    rows = conn.execute(
+        _RATING_SQL + " WHERE r.appeal_state = 'pending' ORDER BY r.on_date, r.rating_no"
+    )
+    return [_rating(r) for r in rows]
+
+
 @dataclass(frozen=True)
 class FollowUpStatus:
     rating_no: str

@@ -7,7 +7,18 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from app import away, cases, deadlines, duty_records, settings, special_services, staff, windows
+from app import (
+    away,
+    cases,
+    complaints,
+    deadlines,
+    duty_records,
+    ratings,
+    settings,
+    special_services,
+    staff,
+    windows,
+)
 from app.calendar import load_calendar
 from db.sqlite import Connection
 
@@ -206,3 +217,149 @@ def away_form(conn: Connection, username: str) -> AwayForm:
         phone=card.phone if card else "",
         open_cases=len(held),
     )
+
+
+@dataclass(frozen=True)
+class CitizenScreen:
+    """What the monitor facing the citizen shows about the window: the staff card of the
+    person at the keyboard and the away note that matters there. Deliberately no field for
+    any citizen (the next person in the queue sees this screen)."""
+
+    window_label: str
+    staff_name: str
+    unit: str
+    post: str
+    phone: str
+    photo: bytes | None
+    away_text: str  # '' when nobody of this window is away
+
+
+def citizen_screen(
+    conn: Connection, username: str, desk_no: int, now: dt.datetime
+) -> CitizenScreen:
+    post = window_post(conn, username, desk_no, now)
+    card = windows.staff_card(conn, username)
+    names = post.staff_names
+    window = post.window
+    label = f"{window.window_no}号窗口 {window.name}".strip() if window else f"{desk_no}号窗口"
+    away_text = ""
+    note = post.note
+    if note is not None:
+        who = names.get(note.username, note.username)
+        away_text = f"{who} 离岗（{note.reason_label}）：{note.place}，预计 {note.until:%H:%M} 返回"
+        if note.cover:
+            away_text += f"，由 {names.get(note.cover, note.cover)} 代岗"
+    return CitizenScreen(
+        window_label=label,
+        staff_name=card.name if card else names.get(username, username),
+        unit=card.unit if card else "",
+        post=card.post if card else "",
+        phone=card.phone if card else "",
+        photo=card.photo if card else None,
+        away_text=away_text,
+    )
+
+
+@dataclass(frozen=True)
+class RatingWork:
+    """A bad rating that still needs someone: its follow-up step due (with the light of its
+    deadline) and/or an appeal waiting for a director."""
+
+    rating: ratings.Rating
+    staff_name: str
+    next_step: str | None  # verify | rectify | callback (app.ratings decides), None if done
+    deadline: deadlines.DeadlineStatus | None
+    appeal_pending: bool
+
+    @property
+    def task_label(self) -> str:
+        parts = [f"待{ratings.STEPS[self.next_step]}"] if self.next_step else []
+        if self.appeal_pending:
+            parts.append("申诉待裁定")
+        return "；".join(parts)
+
+
+def rating_work(conn: Connection, today: dt.date) -> list[RatingWork]:
+    """Open follow-ups, most urgent first (overdue ones stay), then appeals with no open
+    follow-up; the light uses the desk's yellow threshold like the case board."""
+    calendar = load_calendar(conn)
+    yellow = int(settings.get(conn, "yellow_at_workdays"))
+    names = duty_records.display_names(conn)
+    appeals = {r.rating_no: r for r in ratings.pending_appeals(conn)}
+    rows: list[RatingWork] = []
+    for f in ratings.open_followups(conn, today):
+        rating = appeals.pop(f.rating_no, None) or ratings.get_rating(conn, f.rating_no)
+        status = deadlines.status(calendar, f.due_on, today, yellow, f.provisional)
+        rows.append(
+            RatingWork(
+                rating,
+                names.get(rating.staff, rating.staff),
+                f.next_step,
+                status,
+                rating.appeal_state == "pending",
+            )
+        )
+    for rating in appeals.values():
+        rows.append(RatingWork(rating, names.get(rating.staff, rating.staff), None, None, True))
+    return rows
+
+
+#: A complaint's next step by its state: the director handles it, then calls back.
+COMPLAINT_STEPS = {"open": "handle", "handled": "callback"}
+COMPLAINT_STEP_LABELS = {"handle": "办理", "callback": "回访"}
+
+
+@dataclass(frozen=True)
+class ComplaintWork:
+    """An unfinished complaint, its next step and the light of its working-day limit."""
+
+    complaint: complaints.Complaint
+    about_name: str
+    next_step: str  # handle | callback
+    deadline: deadlines.DeadlineStatus
+
+    @property
+    def task_label(self) -> str:
+        return f"待{COMPLAINT_STEP_LABELS[self.next_step]}"
+
+
+def complaint_work(conn: Connection, today: dt.date) -> list[ComplaintWork]:
+    """Complaints not yet closed, most urgent first (overdue ones stay listed)."""
+    calendar = load_calendar(conn)
+    yellow = int(settings.get(conn, "yellow_at_workdays"))
+    names = duty_records.display_names(conn)
+    rows = []
+    for o in complaints.open_complaints(conn, today):
+        c = o.complaint
+        status = deadlines.status(calendar, c.due_on, today, yellow, c.due_provisional)
+        about = names.get(c.about_staff, c.about_staff) if c.about_staff else ""
+        rows.append(ComplaintWork(c, about, COMPLAINT_STEPS[c.state], status))
+    return rows
+
+
+@dataclass(frozen=True)
+class ServiceWork:
+    """A special service on the list, with its light: red — booked for a day gone by and not
+    closed; yellow — booked for today; green — booked ahead; none once done, missed or
+    cancelled."""
+
+    service: special_services.SpecialService
+    light: str  # red | yellow | normal | ''
+
+    @property
+    def marks(self) -> str:
+        s = self.service
+        return "、".join(m for m, on in (("延时服务", s.after_hours), ("节假日", s.holiday)) if on)
+
+
+def special_work(conn: Connection, today: dt.date, days_back: int = 30) -> list[ServiceWork]:
+    """Special services from `days_back` days ago on (bookings run up to 90 days ahead),
+    the ones still booked for a day gone by first."""
+    start = today - dt.timedelta(days=days_back)
+    rows = []
+    for s in special_services.list_between(conn, start, today + special_services.MAX_BOOKING_AHEAD):
+        light = ""
+        if s.status == "booked":
+            light = "red" if s.on < today else "yellow" if s.on == today else "normal"
+        rows.append(ServiceWork(s, light))
+    return sorted(rows, key=lambda r: (r.light != "red", r.service.on, r.service.time_text))

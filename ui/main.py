@@ -48,6 +48,7 @@ def run_desk() -> int:
     sys.excepthook = excepthook
     controller.start()
     window.show()
+    controller.citizen.place()
     try:
         return int(app.exec())
     finally:

@@ -54,6 +54,26 @@ def _save(widget: QWidget, out: Path, name: str) -> Path:
     return path
 
 
+def _side_by_side(left: QWidget, right: QWidget, out: Path, name: str) -> Path:
+    """Two windows in one picture, as on the desk and the monitor facing the citizen."""
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    QApplication.processEvents()
+    a, b = left.grab(), right.grab()
+    gap = 16
+    image = QImage(
+        a.width() + gap + b.width(), max(a.height(), b.height()), QImage.Format.Format_RGB32
+    )
+    image.fill(QColor("#37474f"))
+    painter = QPainter(image)
+    painter.drawPixmap(0, 0, a)
+    painter.drawPixmap(a.width() + gap, 0, b)
+    painter.end()
+    path = out / f"{name}.png"
+    image.save(str(path))
+    return path
+
+
 def _book_appointments(desk: Any) -> None:
     """Today's bookings for the board (the demo's own are on earlier days): one kept this
     morning, one waiting this afternoon, one after hours this evening."""
@@ -89,6 +109,7 @@ def main(argv: list[str]) -> int:
     from db.ledger import CHINA_TZ, now_in_china
     from ui.main import build
     from ui.prefs import Prefs
+    from ui.worker import SERVICES
 
     pinned = dt.datetime.combine(now_in_china().date(), PINNED, CHINA_TZ)
 
@@ -135,7 +156,7 @@ def main(argv: list[str]) -> int:
         _wait(app, lambda: w.idle() and ctl.today.loaded)
         # The board: 刘洋 is overdue from a village visit, 陈静 covers her cases; today's
         # appointments bottom right.
-        ctl.session.op(_book_appointments)
+        ctl.session.op(_book_appointments, changes=(SERVICES,))
         _wait(app, w.idle)
         ctl.today.reload()
         _wait(app, lambda: w.idle() and len(ctl.today.appointments) == 3)
@@ -238,6 +259,63 @@ def main(argv: list[str]) -> int:
         _wait(app, lambda: w.idle() and ctl.away.dialog is None and ctl.today.loaded)
         _wait(app, w.idle)
         made.append(_save(window, out, "16-today-away"))
+
+        # 刘洋 is back at the window (F6, Enter) before the next citizen.
+        ctl.away_note()
+        _wait(app, lambda: w.idle() and ctl.away.dialog is not None)
+        returned = ctl.away.dialog
+        assert returned is not None
+        _wait(app, returned.isVisible)
+        returned._submit()
+        _wait(app, lambda: w.idle() and ctl.away.dialog is None)
+
+        # F8: a consultation about a matter another department handles (not in our catalogue).
+        ctl.consultation()
+        consult = ctl.consult.dialog
+        assert consult is not None
+        _wait(app, consult.isVisible)
+        cf = consult.widgets
+        cf["topic"].setText("养老保险关系转移接续")
+        cf["question"].setPlainText("在外省参保多年，养老保险关系怎么转回本地？")
+        cf["answer"].setPlainText(
+            "转移接续由县社保局办理，已告知办理窗口和经办人，带身份证和参保缴费凭证。"
+        )
+        cf["refer"].setChecked(True)
+        cf["referral.to"].setText("县社会保险事业管理局 二楼3号窗口")
+        cf["referral.responsible_person"].setText("王芳")
+        cf["referral.phone"].setText("0812-8172345")
+        made.append(_save(consult, out, "18-consult-referral"))
+        consult._submit()
+        _wait(app, lambda: w.idle() and ctl.consult.dialog is None)
+        _wait(app, w.idle)
+
+        # The citizen's monitor beside the desk: the consultation just served, to be rated.
+        ctl.citizen.place()
+        ctl.citizen.refresh()
+        _wait(app, w.idle)
+        ctl.citizen_view.comment.setText("希望能给一份书面办事指引")
+        made.append(_side_by_side(window, ctl.citizen_view, out, "19-citizen-screen"))
+        ctl.citizen.rate(4)  # 不满意: a follow-up opens
+        _wait(app, w.idle)
+        ctl.citizen_view.hide()
+
+        # F5: the bad ratings to follow up, with their lights; the form of the next step.
+        ctl.show_tab(3)
+        _wait(app, lambda: w.idle() and ctl.ratings.loaded and ctl.complaints.loaded)
+        made.append(_save(window, out, "20-ratings"))
+        ctl.ratings.next_step()
+        step = ctl.ratings.dialog
+        assert step is not None
+        _wait(app, step.isVisible)
+        step.widgets["note"].setPlainText("调阅窗口录像并询问当事人：材料补正往返两次，情况属实。")
+        made.append(_save(step, out, "21-rating-step"))
+        step.reject()
+        _wait(app, lambda: w.idle() and ctl.ratings.dialog is None)
+
+        # Ctrl+Y: special services, bookings lit by their day.
+        ctl.show_tab(4)
+        _wait(app, lambda: w.idle() and ctl.services.loaded)
+        made.append(_save(window, out, "22-services"))
 
         # The set-up wizard's last page: a fresh ledger's recovery key (a throw-away one).
         ctl.lock()

@@ -92,6 +92,14 @@ def _away_sign_pdf(desk: Desk, username: str) -> bytes:
     return pdf
 
 
+def _referral_pdf(desk: Desk, consult_no: str) -> bytes:
+    make = getattr(_slips_module(), "referral_pdf", None)
+    if make is None:
+        raise SlipsUnavailable()
+    pdf: bytes = make(desk, consult_no)
+    return pdf
+
+
 class SlipPrinter:
     def __init__(
         self,
@@ -151,3 +159,17 @@ class SlipPrinter:
                 self.on_error(exc)
 
         self.session.op(lambda desk: _away_sign_pdf(desk, username), done, self.on_error)
+
+    def print_referral(self, consult_no: str) -> None:
+        """首问负责告知单 of a referred consultation: A4, always previewed."""
+        title = QCoreApplication.translate("slips", "打印预览 — 首问负责告知单 {no}").format(
+            no=consult_no
+        )
+
+        def done(pdf: bytes) -> None:
+            try:
+                self.output.show(pdf, title, False)
+            except Exception as exc:  # a printer refusing the job loses nothing
+                self.on_error(exc)
+
+        self.session.op(lambda desk: _referral_pdf(desk, consult_no), done, self.on_error)

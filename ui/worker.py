@@ -25,6 +25,10 @@ CASES = "cases"
 DESK = "desk"  # the desk was opened, closed or locked
 CATALOGUE = "catalogue"
 AWAY = "away"  # away notes and the backup's cover
+CONSULTATIONS = "consultations"  # 首问负责 consultations
+RATINGS = "ratings"  # 好差评 and their follow-ups
+COMPLAINTS = "complaints"  # 投诉举报
+SERVICES = "services"  # 特色服务: appointments, home visits...
 
 
 @dataclass

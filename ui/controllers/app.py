@@ -35,7 +35,12 @@ from ui import paths
 from ui.activity import IdleWatch
 from ui.controllers.away import AwayController
 from ui.controllers.case import CaseController
+from ui.controllers.citizen import CitizenController
+from ui.controllers.complaints import ComplaintsController
+from ui.controllers.consult import ConsultController
 from ui.controllers.intake import IntakeController
+from ui.controllers.ratings import RatingsController
+from ui.controllers.services import ServicesController
 from ui.controllers.setup import SetupController
 from ui.controllers.today import TodayController
 from ui.errors import chinese, describe
@@ -44,6 +49,7 @@ from ui.scan import ScanDetector
 from ui.session import DeskInfo, DeskSession
 from ui.slips import QtSlipOutput, SlipOutput, SlipPrinter
 from ui.threads import GuiCollector
+from ui.views.citizen import CitizenScreenView
 from ui.views.dialogs import Field, FormDialog
 from ui.views.main_window import MainWindowView
 from ui.views.setup_wizard import SetupWizardView
@@ -51,7 +57,7 @@ from ui.views.widgets import FieldError, mark_error
 from ui.worker import DbWorker
 
 PAGE_WELCOME, PAGE_UNLOCK, PAGE_DESK = 0, 1, 2
-TAB_TODAY, TAB_INTAKE, TAB_CASE = 0, 1, 2
+TAB_TODAY, TAB_INTAKE, TAB_CASE, TAB_RATINGS, TAB_SERVICES = 0, 1, 2, 3, 4
 DEMO_USER = "liuyang"
 
 
@@ -91,6 +97,23 @@ class DeskController(QObject):
         self.away = AwayController(
             window, self.session, self.printer, self.notify, self.today.sign_user
         )
+        self.consult = ConsultController(window, self.session, self.printer, self.notify)
+        # The citizen's monitor: a top-level window of its own (no parent: it lives on the
+        # other screen), closed with the desk.
+        self.citizen_view = CitizenScreenView()
+        self.citizen = CitizenController(self.citizen_view, self.session, self.notify)
+        self.intake.on_handling = lambda name: self.citizen.handling(name, new_service=True)
+        self.case.on_handling = self.citizen.handling
+        self.intake.on_served = self.citizen.served
+        self.consult.on_served = self.citizen.served
+        self.ratings = RatingsController(
+            window.ratings,
+            self.session,
+            self.notify,
+            lambda: self.info.user.role if self.info else None,
+        )
+        self.complaints = ComplaintsController(window.ratings.complaints, self.session, self.notify)
+        self.services = ServicesController(window.services, self.session, self.notify)
         self.worker.changed.connect(self._changed)
         self.worker.failed.connect(lambda exc: self.notify(describe(exc), "error"))
 
@@ -130,10 +153,14 @@ class DeskController(QObject):
             ("F2", lambda: self.show_tab(TAB_TODAY)),
             ("F3", lambda: self.show_tab(TAB_INTAKE)),
             ("F4", lambda: self.show_tab(TAB_CASE)),
+            ("F5", lambda: self.show_tab(TAB_RATINGS)),
+            ("Ctrl+Y", lambda: self.show_tab(TAB_SERVICES)),
             ("Ctrl+F", self._focus_find),
             ("Ctrl+,", self.open_settings),
             ("F6", self.away_note),
             ("F7", self.print_away_sign),
+            ("F8", self.consultation),
+            ("F12", self.invite_rating),
         ):
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.setContext(window_scope)
@@ -198,6 +225,10 @@ class DeskController(QObject):
                 w.intake.item_search.setFocus()
         elif index == TAB_CASE:
             w.case.setFocus()
+        elif index == TAB_RATINGS:
+            self.ratings.focus()
+        elif index == TAB_SERVICES:
+            self.services.focus()
 
     # -- set-up and demo -----------------------------------------------------------------
     def start_setup(self) -> None:
@@ -341,6 +372,10 @@ class DeskController(QObject):
         self.idle.start()
         self.show_tab(TAB_TODAY)
         self.today.reload()
+        self.citizen.refresh()
+        self.ratings.reload()
+        self.complaints.reload()
+        self.services.reload()
         w.activateWindow()  # a dialog closed by the lock may have taken activation along
         missed = self.printer.take_missed()
         if missed:
@@ -360,6 +395,11 @@ class DeskController(QObject):
         demo = bool(self.info and self.info.demo)
         self.info = None
         self.away.reset()
+        self.consult.reset()
+        self.citizen.clear()
+        self.ratings.reset()
+        self.complaints.reset()
+        self.services.reset()
         for dialog in (self.intake.dialog, self.case.dialog, self.dialog):
             if dialog is not None:
                 dialog.reject()
@@ -413,6 +453,25 @@ class DeskController(QObject):
         if self.unlocked:
             self.away.print_sign()
 
+    # -- consultation (首问负责) --------------------------------------------------------------
+    def consultation(self) -> None:
+        """F8 from any screen: log a consultation, referral slip when it is not ours."""
+        if self.unlocked:
+            self.consult.open()
+
+    def invite_rating(self) -> None:
+        """F12: the citizen's screen offers the rating of the case on the case screen (a
+        service done there: materials brought, a result collected)."""
+        if not self.unlocked:
+            return
+        current = self.case.current
+        if current is None:
+            self.notify(self.tr("请先在办件详情（F4）打开要评价的办件。"), "error")
+            return
+        s = current.detail.summary
+        self.citizen.served("case", s.case_no, s.item_name)
+        self.notify(self.tr("已请群众在评价屏上评价办件 {no}。").format(no=s.case_no), "info")
+
     def _focus_find(self) -> None:
         if self.unlocked:
             self.window.find_box.setFocus()
@@ -465,6 +524,10 @@ class DeskController(QObject):
             return
         self.today.on_changed(topics)
         self.case.on_changed(topics)
+        self.citizen.on_changed(topics)
+        self.ratings.on_changed(topics)
+        self.complaints.on_changed(topics)
+        self.services.on_changed(topics)
 
     def open_settings(self) -> None:
         if not self.unlocked or self.dialog is not None:
@@ -527,5 +590,6 @@ class DeskController(QObject):
             app.removeEventFilter(self.scan)
             app.removeEventFilter(self.idle)
         self.idle.stop()
+        self.citizen_view.close()
         self.session.shutdown()
         self.collector.uninstall()

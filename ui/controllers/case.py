@@ -104,6 +104,8 @@ class CaseController(QObject):
         self.printer = printer
         self.notify = notify
         self.current: CaseView | None = None
+        #: Told the item of each case shown (the citizen's screen).
+        self.on_handling: Callable[[str], None] | None = None
         self.dialog: FormDialog | MaterialsDialog | None = None
         self.action_buttons: dict[str, QPushButton] = {}
         view.note.returnPressed.connect(self.add_note)
@@ -145,6 +147,8 @@ class CaseController(QObject):
         self.current = cv
         d = cv.detail
         s = d.summary
+        if self.on_handling is not None:
+            self.on_handling(s.item_name)
         v = self.view
         v.empty.hide()
         v.body.show()

@@ -118,6 +118,9 @@ class IntakeController(QObject):
         # A confirmed 更正/改名, for the (ID number, name) typed when it was confirmed.
         self.name_change: tuple[tuple[str, str], NameChange] | None = None
         self.busy = False
+        #: Told the item being handled and each service done (the citizen's screen).
+        self.on_handling: Callable[[str], None] | None = None
+        self.on_served: Callable[[str, str, str], None] | None = None
         for form in (view.applicant, view.agent):
             for id_type in IdType:
                 form.id_type.addItem(id_type.label, id_type.value)
@@ -217,6 +220,8 @@ class IntakeController(QObject):
         if self.pending_who is not None and self.pending_who[0] != item.code:
             self._drop_pending()
         self.item = item
+        if self.on_handling is not None:
+            self.on_handling(item.name)
         self._clear_field("item")
         self.view.item_info.setText(
             self.tr("已选：{name}\n{code}\n{kind} · 承诺时限 {limit}\n承办：{dept}").format(
@@ -498,6 +503,7 @@ class IntakeController(QObject):
                 self.view.materials.setFocus()
                 return
             self.printer.print("receipt", case_no)
+            self._served(case_no)
             self._finished(self.tr("已受理 {no}，受理回执已送打印。").format(no=case_no))
 
         def stale(result: tuple[str, bool]) -> None:  # the desk locked meanwhile
@@ -522,6 +528,7 @@ class IntakeController(QObject):
             self.busy = False
             case_no, notice_no = result
             self.printer.print("notice", case_no)
+            self._served(case_no)
             self._finished(
                 self.tr("已出具一次性告知书 {doc}（办件 {no} 待补正），告知书已送打印。").format(
                     doc=notice_no, no=case_no
@@ -598,6 +605,7 @@ class IntakeController(QObject):
             dialog.accept()
             self.dialog = None
             self.printer.print("rejection", case_no)
+            self._served(case_no)
             self._finished(self.tr("已作不予受理 {no}，通知书已送打印。").format(no=case_no))
 
         def failed(exc: BaseException) -> None:
@@ -616,6 +624,10 @@ class IntakeController(QObject):
         self.session.op(
             op, done, failed, (CASES,), on_stale=lambda no: self.printer.miss("rejection", no)
         )
+
+    def _served(self, case_no: str) -> None:
+        if self.on_served is not None:
+            self.on_served("case", case_no, self.item.name if self.item else case_no)
 
     def _finished(self, text: str) -> None:
         self.reset()

@@ -28,7 +28,7 @@ from printing.masking import mask_id_number, mask_phone
 from ui.errors import describe
 from ui.session import DeskSession
 from ui.views.today import TodayView
-from ui.worker import AWAY, CASES, DESK
+from ui.worker import AWAY, CASES, DESK, SERVICES
 
 LIGHT_COLOURS = {"normal": "#4caf50", "yellow": "#ffc107", "red": "#e53935"}
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -174,7 +174,7 @@ class TodayController(QObject):
 
     # -- loading ---------------------------------------------------------------------
     def on_changed(self, topics: frozenset[str]) -> None:
-        if topics & {CASES, DESK, AWAY}:
+        if topics & {CASES, DESK, AWAY, SERVICES}:  # the board lists today's appointments
             self.reload()
 
     def reload(self) -> None:

@@ -10,16 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -33,7 +38,8 @@ from ui.views.widgets import FieldError, MessageLabel, hint, mark_error, title
 class Field:
     key: str
     label: str
-    # text | password | multiline | choice | editable_choice | check | int | datetime
+    # text | password | multiline | choice | editable_choice | check | int | date | datetime
+    # | lookup
     kind: str = "text"
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
     default: str = ""
@@ -54,6 +60,89 @@ class ReturnTimeEdit(QDateTimeEdit):
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
         super().focusInEvent(event)
         self.setSelectedSection(QDateTimeEdit.Section.HourSection)
+
+
+class LookupField(QWidget):
+    """Search as you type, pick from the list (Down, then Enter): the catalogue lookup of a
+    form. The controller runs the search and fills the list; the value is the picked code,
+    or "" when nothing is picked (typing again drops the pick)."""
+
+    #: The text typed (search it), Enter in the box (take the first match of the text) and
+    #: Enter on a result (take that code).
+    search = Signal(str)
+    pick_first = Signal(str)
+    picked = Signal(str)
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setClearButtonEnabled(True)
+        self.results = QListWidget()
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setFixedHeight(84)
+        self.results.hide()
+        self.chosen = QLabel()
+        self.chosen.setObjectName("hint")
+        self.chosen.setWordWrap(True)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.results)
+        layout.addWidget(self.chosen)
+        self.code = ""
+        self._picking = False
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(self._typed)
+        self.edit.returnPressed.connect(lambda: self.pick_first.emit(self.edit.text().strip()))
+        self.results.itemActivated.connect(self._activated)
+        self.edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            watched is self.edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.results.count()
+        ):
+            self.results.setFocus()
+            self.results.setCurrentRow(0)
+            return True
+        return False
+
+    def _typed(self, text: str) -> None:
+        if self._picking:
+            return
+        self.code = ""
+        self.chosen.clear()
+        self.search.emit(text.strip())
+
+    def show_results(self, rows: list[tuple[str, str]]) -> None:
+        """(code, label) rows; an empty list hides the list."""
+        self.results.clear()
+        for code, label in rows:
+            entry = QListWidgetItem(label)
+            entry.setData(Qt.ItemDataRole.UserRole, code)
+            self.results.addItem(entry)
+        self.results.setVisible(bool(rows))
+        if rows:
+            self.results.setCurrentRow(0)
+
+    def _activated(self, entry: QListWidgetItem) -> None:
+        self.picked.emit(str(entry.data(Qt.ItemDataRole.UserRole)))
+
+    def set_chosen(self, code: str, name: str, detail: str) -> None:
+        self._picking = True
+        try:
+            self.edit.setText(name)
+        finally:
+            self._picking = False
+        self.code = code
+        self.chosen.setText(detail)
+        self.results.clear()
+        self.results.hide()
 
 
 class FormDialog(QDialog):
@@ -155,6 +244,16 @@ class FormDialog(QDialog):
                     QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
                 )
             return stamp
+        if f.kind == "date":  # the default is ISO "YYYY-MM-DD"
+            day = QDateEdit()
+            day.setDisplayFormat("yyyy-MM-dd")
+            day.setCalendarPopup(True)
+            if f.default:
+                d = dt.date.fromisoformat(f.default)
+                day.setDate(QDate(d.year, d.month, d.day))
+            return day
+        if f.kind == "lookup":
+            return LookupField(f.placeholder)
         raise ValueError(f.kind)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
@@ -181,11 +280,16 @@ class FormDialog(QDialog):
                 )
             elif isinstance(widget, QCheckBox):
                 out[key] = widget.isChecked()
+            elif isinstance(widget, QDateEdit):
+                d = widget.date()
+                out[key] = dt.date(d.year(), d.month(), d.day())
             elif isinstance(widget, QDateTimeEdit):
                 d, t = widget.date(), widget.time()
                 out[key] = dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
             elif isinstance(widget, QSpinBox):
                 out[key] = widget.value()
+            elif isinstance(widget, LookupField):
+                out[key] = widget.code
         return out
 
     def clear_errors(self) -> None:

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 
 from ui.views.case_detail import CaseDetailView
 from ui.views.intake import IntakeView
+from ui.views.ratings import RatingsView
+from ui.views.services import ServicesView
 from ui.views.today import TodayView
 from ui.views.unlock import UnlockView
 from ui.views.welcome import WelcomeView
@@ -70,9 +72,13 @@ class MainWindowView(QMainWindow):
         self.today = TodayView()
         self.intake = IntakeView()
         self.case = CaseDetailView()
+        self.ratings = RatingsView()
+        self.services = ServicesView()
         self.tabs.addTab(self.today, self.tr("工作台（F2）"))
         self.tabs.addTab(self.intake, self.tr("收件登记（F3）"))
         self.tabs.addTab(self.case, self.tr("办件详情（F4）"))
+        self.tabs.addTab(self.ratings, self.tr("评价与投诉（F5）"))
+        self.tabs.addTab(self.services, self.tr("特色服务（Ctrl+Y）"))
         for page in (self.welcome, self.unlock, self.tabs):
             self.pages.addWidget(page)
         outer.addWidget(self.pages, 1)
@@ -83,8 +89,8 @@ class MainWindowView(QMainWindow):
         self.notice = MessageLabel()
         self.keys = QLabel(
             self.tr(
-                "F2 工作台 · F3 收件 · F4 详情 · F6 去向留言 · Ctrl+F 查找 · Ctrl+L 锁定"
-                " · Ctrl+, 设置"
+                "F2 工作台 · F3 收件 · F4 详情 · F5 评价投诉 · F6 去向留言 · F8 咨询"
+                " · F12 请评价 · Ctrl+F 查找 · Ctrl+L 锁定 · Ctrl+, 设置"
             )
         )
         self.keys.setObjectName("hint")

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QWidget,
+)
 
 
 def title(text: str, name: str = "screenTitle") -> QLabel:
@@ -63,3 +69,19 @@ def mark_error(widget: QWidget, on: bool) -> None:
     widget.setProperty("error", "true" if on else "false")
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+def work_table(columns: tuple[str, ...]) -> QTableWidget:
+    """A read-only list of records, one selected row, Enter on it acts (Tab leaves it)."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(26)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table
