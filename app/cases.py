@@ -52,6 +52,7 @@ from db import store
 from db.errors import WrongPassphrase
 from db.ledger import Event, Writer, canonical_json, events_for_subject
 from db.sqlite import Connection
+from printing.masking import mask_id_number, mask_phone
 
 if TYPE_CHECKING:
     from app.desk import Desk
@@ -629,6 +630,50 @@ def get_case(conn: Connection, case_no: str, with_timeline: bool = True) -> Case
         pauses=pauses,
         timeline=tuple(events_for_subject(conn, f"case/{number}")) if with_timeline else (),
     )
+
+
+def masked_summary(summary: CaseSummary) -> CaseSummary:
+    """A case list row as the screens show it: ID and phone numbers masked."""
+    return replace(
+        summary,
+        applicant_id_number=mask_id_number(summary.applicant_id_number),
+        applicant_phone=mask_phone(summary.applicant_phone),
+    )
+
+
+def masked(detail: CaseDetail) -> CaseDetail:
+    """The case as the screens show it: the applicant's and the agent's ID and phone numbers
+    masked (printing.masking, the one place masking lives). Timeline event bodies are left as
+    recorded: callers that print them must not print the bodies."""
+    agent = detail.agent
+    if agent is not None:
+        agent = {
+            **agent,
+            **{k: mask_id_number(agent[k]) for k in ("id_number",) if agent.get(k)},
+            **{k: mask_phone(agent[k]) for k in ("phone",) if agent.get(k)},
+        }
+    return replace(
+        detail,
+        summary=masked_summary(detail.summary),
+        applicant=replace(
+            detail.applicant,
+            # The key is made of the ID number: a display copy masks it too.
+            key=applicants.applicant_key(
+                detail.applicant.id_type, mask_id_number(detail.applicant.id_number)
+            ),
+            id_number=mask_id_number(detail.applicant.id_number),
+            phone=mask_phone(detail.applicant.phone),
+        ),
+        agent=agent,
+    )
+
+
+def show_case(desk: Desk, case_no: str, full: bool = False) -> CaseDetail:
+    """One case for display: masked, or in full for a role allowed to see the numbers."""
+    if full:
+        require(desk.user.role, "applicant.view_full")
+    detail = get_case(desk.conn, case_no)
+    return detail if full else masked(detail)
 
 
 def list_cases(

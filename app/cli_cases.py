@@ -171,13 +171,15 @@ ACTIONS: dict[str, Callable[[argparse.Namespace, Desk], cases.CaseDetail]] = {
         a.on,
     ),
     "withdraw": lambda a, d: cases.withdraw(d, a.case_no, a.reason, a.on),
-    "show": lambda a, d: cases.get_case(d.conn, a.case_no),
+    "show": lambda a, d: cases.show_case(d, a.case_no, a.full),
 }
 
 
 def cmd_case_action(args: argparse.Namespace) -> int:
     def work(desk: Desk) -> int:
         detail = ACTIONS[args.action](args, desk)
+        if args.action != "show":  # show masks itself unless --full (app checks the role)
+            detail = cases.masked(detail)
         data = jsonable(dataclasses.replace(detail, timeline=()))
         reason = ""
         if detail.summary.due_on and detail.summary.due_provisional:
@@ -213,14 +215,16 @@ def cmd_case_list(args: argparse.Namespace) -> int:
                     if o.deadline
                     else ("收件超过5个工作日未告知" if o.notice_overdue else "")
                 )
-                rows.append({**jsonable(o.case), "light": light, "deadline": label})
+                rows.append(
+                    {**jsonable(cases.masked_summary(o.case)), "light": light, "deadline": label}
+                )
                 lines.append(
                     f"{o.case.case_no}  {o.case.state_label:<6} {light:<6} "
                     f"{o.case.applicant_name:<6} {o.case.item_name}  {label}"
                 )
         else:
             found = cases.list_cases(desk.conn, args.state or None, limit=args.limit)
-            rows = [jsonable(c) for c in found]
+            rows = [jsonable(cases.masked_summary(c)) for c in found]
             lines = [
                 f"{c.case_no}  {c.state_label:<6} {c.applicant_name:<6} {c.item_name}"
                 for c in found
@@ -236,7 +240,7 @@ def cmd_case_search(args: argparse.Namespace) -> int:
         found = cases.search_cases(desk.conn, args.text)
         emit(
             args,
-            [jsonable(c) for c in found],
+            [jsonable(cases.masked_summary(c)) for c in found],
             "\n".join(
                 f"{c.case_no}  {c.state_label:<6} {c.applicant_name:<6} {c.item_name}"
                 for c in found
@@ -559,7 +563,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         add_common(q, json_out=True)
         q.add_argument("case_no")
         extra(q)
-        if name != "show":
+        if name == "show":
+            q.add_argument(
+                "--full",
+                action="store_true",
+                help="ID and phone numbers in full (director only; masked by default)",
+            )
+        else:
             q.add_argument("--on", type=_date, help="business date for 补录 (default today)")
         q.set_defaults(func=cmd_case_action, action=name)
 
