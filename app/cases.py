@@ -44,7 +44,7 @@ from app.calendar import load_calendar
 from app.catalogue import get_item
 from app.desk import business_date
 from app.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
-from app.identity import check_phone, check_printable
+from app.identity import check_phone, check_text
 from app.permissions import Role, require
 from app.projections import REGISTRY
 from app.workdays import WorkCalendar
@@ -938,15 +938,6 @@ def deem_overdue(desk: Desk) -> list[str]:
     return [d.case_no for d in due]
 
 
-def _text(value: str, field_name: str, label: str, max_len: int = 500) -> str:
-    text = " ".join(value.split())
-    if not text:
-        raise InvalidInput(field_name, f"请填写{label} / {field_name} is required")
-    if len(text) > max_len:
-        raise InvalidInput(field_name, f"{label}不超过 {max_len} 个字 / too long")
-    return check_printable(text, field=field_name, label=label)
-
-
 def _ticks_body(
     names: Mapping[str, str], ticks: Mapping[str, MaterialTick]
 ) -> list[dict[str, Any]]:
@@ -962,9 +953,7 @@ def _ticks_body(
                 "code": code,
                 "name": names[code],
                 "status": tick.status,
-                "note": check_printable(
-                    " ".join(tick.note.split())[:200], field="materials", label="材料备注"
-                ),
+                "note": check_text(tick.note, "materials", "材料备注", 200, required=False),
             }
         )
     return body
@@ -1114,7 +1103,7 @@ def authorize_override(desk: Desk, director: str, passphrase: str, reason: str) 
         raise WrongPassphrase("负责人口令不正确 / the director's passphrase is wrong") from None
     if key != desk.opened.key:
         raise PermissionDenied("授权账号与本台账不符 / the account does not open this ledger")
-    return NoticeOverride(member.username, _text(reason, "override_reason", "授权理由", 200))
+    return NoticeOverride(member.username, check_text(reason, "override_reason", "授权理由", 200))
 
 
 def _check_override(desk: Desk, override: NoticeOverride) -> None:
@@ -1180,9 +1169,9 @@ def issue_notice(
             items.append(
                 {
                     "code": x.code,
-                    "name": _text(x.name, "extra.name", "材料名称", 100),
-                    "problem": _text(x.problem, "extra.problem", "存在问题", 200),
-                    "how_to_fix": _text(x.how_to_fix, "extra.how_to_fix", "补正要求", 200),
+                    "name": check_text(x.name, "extra.name", "材料名称", 100),
+                    "problem": check_text(x.problem, "extra.problem", "存在问题", 200),
+                    "how_to_fix": check_text(x.how_to_fix, "extra.how_to_fix", "补正要求", 200),
                 }
             )
         if not items:
@@ -1268,8 +1257,8 @@ def check_rejection(reason: str, where_to_go: str) -> tuple[str, str]:
     """What a rejection notice must say, checked before anything is registered (the
     intake screen calls this first, so a refused rejection never leaves a received case)."""
     return (
-        _text(reason, "reason", "不予受理理由"),
-        _text(where_to_go, "where_to_go", "建议办理机关或途径", 200),
+        check_text(reason, "reason", "不予受理理由"),
+        check_text(where_to_go, "where_to_go", "建议办理机关或途径", 200),
     )
 
 
@@ -1336,7 +1325,10 @@ def forward(
         case_no,
         "forward",
         "case.forwarded",
-        {"department": _text(department, "department", "承办部门", 60), "note": note.strip()},
+        {
+            "department": check_text(department, "department", "承办部门", 60),
+            "note": check_text(note, "note", "备注", 500, required=False),
+        },
         on,
     )
 
@@ -1362,7 +1354,7 @@ def pause(
         {
             "ordinal": len(detail.pauses) + 1,
             "kind": kind,
-            "reason": _text(reason, "reason", "特别程序事由"),
+            "reason": check_text(reason, "reason", "特别程序事由"),
         },
         on,
     )
@@ -1399,9 +1391,13 @@ def complete(
         {
             "result": result,
             "delivery": delivery,
-            "certificate_name": certificate_name.strip()[:60],
-            "certificate_no": certificate_no.strip()[:60],
-            "note": note.strip()[:500],
+            "certificate_name": check_text(
+                certificate_name, "certificate_name", "证照名称", 60, required=False
+            ),
+            "certificate_no": check_text(
+                certificate_no, "certificate_no", "证照编号", 60, required=False
+            ),
+            "note": check_text(note, "note", "备注", 500, required=False),
         },
         on,
     )
@@ -1413,7 +1409,7 @@ def withdraw(desk: Desk, case_no: str, reason: str, on: dt.date | None = None) -
         case_no,
         "withdraw",
         "case.withdrawn",
-        {"reason": _text(reason, "reason", "撤回原因")},
+        {"reason": check_text(reason, "reason", "撤回原因")},
         on,
     )
 
@@ -1460,7 +1456,7 @@ def add_note(desk: Desk, case_no: str, text: str) -> None:
     desk.ledger.append(
         "case.note_added",
         f"case/{detail.case_no}",
-        {"case_no": detail.case_no, "text": _text(text, "text", "备注")},
+        {"case_no": detail.case_no, "text": check_text(text, "text", "备注")},
         desk.user.username,
     )
 

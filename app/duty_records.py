@@ -9,7 +9,6 @@ first consultation logged at desk 01 on 2 March 2026.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 from app import staff
 from app.desk import business_date as business_date  # one definition, re-exported
 from app.errors import InvalidInput, NotFound
-from app.identity import check_name, check_phone, check_printable
+from app.identity import check_name, check_phone
 from app.projections import REGISTRY
 from db.ledger import CHINA_TZ, Event
 from db.sqlite import Connection
@@ -76,25 +75,6 @@ def bump_series(conn: Connection, series: str, value: int) -> None:
 
 
 # -- input checks ----------------------------------------------------------------------------
-
-
-def text(value: str, field: str, label: str, max_len: int = 500, required: bool = True) -> str:
-    """Whitespace folded; required fields may not be empty; control characters (Unicode
-    category Cc: escape sequences, NUL, DEL...) are refused — they garble the public screen,
-    the printed slips and the exported reports (XLSX cannot hold most of them)."""
-    folded = " ".join(str(value or "").split())
-    bad = next((ch for ch in folded if unicodedata.category(ch) == "Cc"), None)
-    if bad is not None:
-        raise InvalidInput(
-            field,
-            f"{label}含有不可见的控制字符（U+{ord(bad):04X}），请删除后重新输入 / "
-            f"{field} contains a control character (U+{ord(bad):04X})",
-        )
-    if required and not folded:
-        raise InvalidInput(field, f"请填写{label} / {field} is required")
-    if len(folded) > max_len:
-        raise InvalidInput(field, f"{label}不超过 {max_len} 个字 / at most {max_len} characters")
-    return check_printable(folded, field=field, label=label)  # desk duties print slips too
 
 
 def choice(value: str, options: Mapping[str, str], field: str, label: str) -> str:
