@@ -45,7 +45,7 @@ from app.catalogue import get_item
 from app.desk import business_date
 from app.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
 from app.identity import check_phone, check_text
-from app.permissions import Role, require
+from app.permissions import allowed, require
 from app.projections import REGISTRY
 from app.workdays import WorkCalendar
 from db import store
@@ -55,6 +55,7 @@ from db.sqlite import Connection
 from printing.masking import mask_id_number, mask_phone
 
 if TYPE_CHECKING:
+    from app import staff
     from app.desk import Desk
 
 REGISTRY.own_tables("doc_counters", "cases", "case_materials", "case_notices", "case_pauses")
@@ -1087,13 +1088,7 @@ def supplement(
 def authorize_override(desk: Desk, director: str, passphrase: str, reason: str) -> NoticeOverride:
     """A director at the desk types their passphrase to allow a second notice. Proven against
     their own key slot; nothing is written."""
-    from app import staff
-
-    member = staff.find(desk.conn, director)
-    if member is None or not member.active or member.role != Role.DIRECTOR:
-        raise PermissionDenied(
-            "第二次告知须由中心负责人授权 / a second notice needs the centre director"
-        )
+    member = _authoriser(desk, director)
     try:
         # The key file on disk: the director's slot may have been added after this session began.
         key = store.throttled_unlock(
@@ -1107,15 +1102,23 @@ def authorize_override(desk: Desk, director: str, passphrase: str, reason: str) 
 
 
 def _check_override(desk: Desk, override: NoticeOverride) -> None:
-    """An override must name an active director: a hand-made `NoticeOverride` naming anyone
-    else (the clerk themself) is refused, whatever the screen did."""
+    """An override must name an active account allowed to authorise one: a hand-made
+    `NoticeOverride` naming anyone else (the clerk themself) is refused, whatever the screen
+    did."""
+    _authoriser(desk, override.director)
+
+
+def _authoriser(desk: Desk, username: str) -> staff.StaffMember:
+    """The active account named to authorise a second notice, if its role holds the
+    `notice.override` permission (app/permissions.py: the director)."""
     from app import staff
 
-    member = staff.find(desk.conn, override.director)
-    if member is None or not member.active or member.role != Role.DIRECTOR:
+    member = staff.find(desk.conn, username)
+    if member is None or not member.active or not allowed(member.role, "notice.override"):
         raise PermissionDenied(
             "第二次告知须由中心负责人授权 / a second notice needs the centre director"
         )
+    return member
 
 
 def issue_notice(
