@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from stdnum.iso7064 import mod_11_10
 
-from app import applicants, deadlines, settings
+from app import applicants, counters, deadlines, settings
 from app.applicants import Person
 from app.calendar import load_calendar
 from app.catalogue import get_item
@@ -138,19 +138,6 @@ def barcode_value(case_no: str) -> str:
     return case_no.replace("-", "")
 
 
-def _next_counter(conn: Connection, series: str) -> int:
-    row = conn.execute("SELECT last FROM doc_counters WHERE series = ?", (series,)).fetchone()
-    return (int(row[0]) if row else 0) + 1
-
-
-def _bump_counter(conn: Connection, series: str, value: int) -> None:
-    conn.execute(
-        "INSERT INTO doc_counters (series, last) VALUES (?, ?) "
-        "ON CONFLICT (series) DO UPDATE SET last = max(last, excluded.last)",
-        (series, value),
-    )
-
-
 def _doc_prefix(desk: Desk) -> str:
     prefix = str(settings.get(desk.conn, "doc_prefix") or "")
     if prefix:
@@ -244,7 +231,7 @@ def _received(conn: Connection, event: Event) -> None:
             "INSERT INTO case_materials (case_no, code, name, status, note) VALUES (?, ?, ?, ?, ?)",
             (b["case_no"], m["code"], m["name"], m["status"], m["note"]),
         )
-    _bump_counter(conn, f"case:{b['on']}", b["day_seq"])
+    counters.raise_to(conn, "doc_counters", f"case:{b['on']}", b["day_seq"])
 
 
 def _apply_ticks(conn: Connection, case_no: str, ticks: Sequence[Mapping[str, Any]]) -> None:
@@ -297,7 +284,7 @@ def _notice_issued(conn: Connection, event: Event) -> None:
         deemed_accepted_on=row[3] or (row[4] if b["late"] else None),
         return_by=b["return_by"],
     )
-    _bump_counter(conn, f"notice:{b['on'][:4]}", b["doc_seq"])
+    counters.raise_to(conn, "doc_counters", f"notice:{b['on'][:4]}", b["doc_seq"])
 
 
 @REGISTRY.on("case.deemed_accepted")
@@ -332,7 +319,7 @@ def _accepted(conn: Connection, event: Event) -> None:
         deemed_accepted_on=b["deemed_accepted_on"],
         return_by=None,
     )
-    _bump_counter(conn, f"accept:{b['on'][:4]}", b["doc_seq"])
+    counters.raise_to(conn, "doc_counters", f"accept:{b['on'][:4]}", b["doc_seq"])
     deadlines.recompute_case(conn, load_calendar(conn), b["case_no"])
 
 
@@ -349,7 +336,7 @@ def _rejected(conn: Connection, event: Event) -> None:
         outcome_detail=canonical_json(detail),
         return_by=None,
     )
-    _bump_counter(conn, f"reject:{b['on'][:4]}", b["doc_seq"])
+    counters.raise_to(conn, "doc_counters", f"reject:{b['on'][:4]}", b["doc_seq"])
 
 
 @REGISTRY.on("case.forwarded")
@@ -1009,7 +996,7 @@ def intake(
     limit = item.committed_limit
     profile = desk.profile()
     with desk.ledger.write() as w:
-        seq = _next_counter(desk.conn, f"case:{day.isoformat()}")
+        seq = counters.next_in(desk.conn, "doc_counters", f"case:{day.isoformat()}")
         case_no = format_case_no(profile.centre_code, profile.desk_no, day, seq)
         w.append(
             "case.received",
@@ -1187,7 +1174,7 @@ def issue_notice(
         if return_by <= day:
             raise InvalidInput("return_by", "补正期限须晚于告知日期 / return-by must be later")
         year = day.year
-        doc_seq = _next_counter(desk.conn, f"notice:{year}")
+        doc_seq = counters.next_in(desk.conn, "doc_counters", f"notice:{year}")
         notice_no = _doc_no(desk, "补正告", year, doc_seq)
         w.append(
             "case.notice_issued",
@@ -1238,7 +1225,7 @@ def accept(
             )
         deemed = detail.deemed_accepted_on
         clock_start = deemed or day
-        doc_seq = _next_counter(desk.conn, f"accept:{day.year}")
+        doc_seq = counters.next_in(desk.conn, "doc_counters", f"accept:{day.year}")
         w.append(
             "case.accepted",
             f"case/{detail.case_no}",
@@ -1278,7 +1265,7 @@ def reject(
         # no longer a 不予受理 (the case is decided on its merits, 办结 不予批准).
         detail = _record_deeming(desk, w, detail, day, "reject")
         _check_transition(detail, "reject")
-        doc_seq = _next_counter(desk.conn, f"reject:{day.year}")
+        doc_seq = counters.next_in(desk.conn, "doc_counters", f"reject:{day.year}")
         w.append(
             "case.rejected",
             f"case/{detail.case_no}",

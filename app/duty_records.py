@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app import staff
+from app import counters, staff
 from app.desk import business_date as business_date  # one definition, re-exported
 from app.errors import InvalidInput, NotFound
 from app.identity import check_name, check_phone
@@ -50,10 +50,7 @@ def next_number(desk: Desk, record: str, day: dt.date) -> tuple[str, int]:
     """The next free number of this record kind for the day; the handler bumps the counter
     (`bump`) from the event body, so a rebuild reproduces it."""
     prefix = PREFIXES[record]
-    row = desk.conn.execute(
-        "SELECT last FROM duty_counters WHERE series = ?", (_series(prefix, day),)
-    ).fetchone()
-    seq = (int(row[0]) if row else 0) + 1
+    seq = counters.next_in(desk.conn, "duty_counters", _series(prefix, day))
     profile = desk.profile()
     return f"{prefix}-{profile.centre_code}-{profile.desk_no:02d}-{day:%Y%m%d}-{seq:04d}", seq
 
@@ -62,16 +59,7 @@ def bump(conn: Connection, number: str) -> None:
     """Called by handlers with a record number made by `next_number`."""
     prefix, _centre, _desk, day, seq = number.split("-")
     series = _series(prefix, dt.date(int(day[:4]), int(day[4:6]), int(day[6:])))
-    bump_series(conn, series, int(seq))
-
-
-def bump_series(conn: Connection, series: str, value: int) -> None:
-    """Raise a series' last number to at least `value` (never lowers it)."""
-    conn.execute(
-        "INSERT INTO duty_counters (series, last) VALUES (?, ?) "
-        "ON CONFLICT (series) DO UPDATE SET last = max(last, excluded.last)",
-        (series, value),
-    )
+    counters.raise_to(conn, "duty_counters", series, int(seq))
 
 
 # -- input checks ----------------------------------------------------------------------------
