@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.errors import InvalidInput, RuleRefused
-from app.identity import IdType, check_id, check_name, check_phone, check_printable
+from app.identity import IdType, check_id, check_name, check_phone, check_text
 from app.projections import REGISTRY
 from db.ledger import Event
 from db.sqlite import Connection
@@ -67,10 +67,7 @@ def check_person(person: Person, role: str, today: dt.date) -> CheckedPerson:
     name = check_name(person.name, field=f"{role}.name")
     ident = check_id(person.id_type, person.id_number, field=f"{role}.id_number", today=today)
     phone = check_phone(person.phone, field=f"{role}.phone")
-    address = " ".join(person.address.split())
-    if len(address) > MAX_ADDRESS:
-        raise InvalidInput(f"{role}.address", f"地址不超过 {MAX_ADDRESS} 个字 / address too long")
-    check_printable(address, field=f"{role}.address", label="地址")
+    address = check_text(person.address, f"{role}.address", "地址", MAX_ADDRESS, required=False)
     body: dict[str, Any] = {
         "name": name,
         "id_type": ident.id_type.value,
@@ -79,13 +76,8 @@ def check_person(person: Person, role: str, today: dt.date) -> CheckedPerson:
         "address": address,
     }
     if role == "agent":
-        relationship = " ".join(person.relationship.split())
-        if not relationship:
-            raise InvalidInput(
-                "agent.relationship", "请填写代办人与申请人的关系 / the agent's relationship"
-            )
-        body["relationship"] = check_printable(
-            relationship[:20], field="agent.relationship", label="关系"
+        body["relationship"] = check_text(
+            person.relationship, "agent.relationship", "代办人与申请人的关系", 20
         )
     return CheckedPerson(body, ident.warnings)
 
@@ -217,17 +209,13 @@ def check_name_change(change: NameChange) -> NameChange:
         raise InvalidInput(
             "name_change.kind", "请选择“更正”或“改名” / kind must be correction or change"
         )
-    reason = " ".join(change.reason.split())
-    if not reason:
-        raise InvalidInput(
-            "name_change.reason",
-            f"请填写{NAME_CHANGE_KINDS[change.kind]}理由（如所见证件） / a reason is required",
-        )
-    if len(reason) > 200:
-        raise InvalidInput("name_change.reason", "理由不超过 200 个字 / reason too long")
-    return NameChange(
-        change.kind, check_printable(reason, field="name_change.reason", label="理由")
+    reason = check_text(
+        change.reason,
+        "name_change.reason",
+        f"{NAME_CHANGE_KINDS[change.kind]}理由（如所见证件）",
+        200,
     )
+    return NameChange(change.kind, reason)
 
 
 @REGISTRY.on("applicant.renamed")

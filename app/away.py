@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from app import centre, duty_records, settings, windows
 from app.cases import OPEN_STATES
-from app.duty_records import iso_at, parse_at, text
+from app.duty_records import iso_at, parse_at
 from app.errors import InvalidInput, NotFound, RuleRefused
-from app.identity import check_phone
+from app.identity import check_phone, check_text
 from app.permissions import require
 from app.projections import REGISTRY
 from db.ledger import CHINA_TZ, Event
@@ -508,11 +508,11 @@ def post(
             "username": member.username,
             "window_no": primary_window.window_no if primary_window else None,
             "reason": reason,
-            "place": text(place, "place", "去向", 60),
+            "place": check_text(place, "place", "去向", 60),
             "until": iso_at(until),
             "phone": check_phone(phone, field="phone").normalised,
             "cover": cover_name,
-            "note": text(note, "note", "备注", 200, required=False),
+            "note": check_text(note, "note", "备注", 200, required=False),
             "handover": handover,
             "passed_on": passed_on,
         },

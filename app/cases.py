@@ -38,22 +38,24 @@ from typing import TYPE_CHECKING, Any
 
 from stdnum.iso7064 import mod_11_10
 
-from app import applicants, deadlines, settings
+from app import applicants, counters, deadlines, settings
 from app.applicants import Person
 from app.calendar import load_calendar
 from app.catalogue import get_item
 from app.desk import business_date
 from app.errors import InvalidInput, NotFound, PermissionDenied, RuleRefused
-from app.identity import check_phone, check_printable
-from app.permissions import Role, require
+from app.identity import check_phone, check_text
+from app.permissions import allowed, require
 from app.projections import REGISTRY
 from app.workdays import WorkCalendar
 from db import store
 from db.errors import WrongPassphrase
 from db.ledger import Event, Writer, canonical_json, events_for_subject
 from db.sqlite import Connection
+from printing.masking import mask_id_number, mask_phone
 
 if TYPE_CHECKING:
+    from app import staff
     from app.desk import Desk
 
 REGISTRY.own_tables("doc_counters", "cases", "case_materials", "case_notices", "case_pauses")
@@ -134,19 +136,6 @@ def parse_case_no(text: str) -> str:
 def barcode_value(case_no: str) -> str:
     """Digits only: Code128 packs them two per symbol, so the barcode stays short."""
     return case_no.replace("-", "")
-
-
-def _next_counter(conn: Connection, series: str) -> int:
-    row = conn.execute("SELECT last FROM doc_counters WHERE series = ?", (series,)).fetchone()
-    return (int(row[0]) if row else 0) + 1
-
-
-def _bump_counter(conn: Connection, series: str, value: int) -> None:
-    conn.execute(
-        "INSERT INTO doc_counters (series, last) VALUES (?, ?) "
-        "ON CONFLICT (series) DO UPDATE SET last = max(last, excluded.last)",
-        (series, value),
-    )
 
 
 def _doc_prefix(desk: Desk) -> str:
@@ -242,7 +231,7 @@ def _received(conn: Connection, event: Event) -> None:
             "INSERT INTO case_materials (case_no, code, name, status, note) VALUES (?, ?, ?, ?, ?)",
             (b["case_no"], m["code"], m["name"], m["status"], m["note"]),
         )
-    _bump_counter(conn, f"case:{b['on']}", b["day_seq"])
+    counters.raise_to(conn, "doc_counters", f"case:{b['on']}", b["day_seq"])
 
 
 def _apply_ticks(conn: Connection, case_no: str, ticks: Sequence[Mapping[str, Any]]) -> None:
@@ -295,7 +284,7 @@ def _notice_issued(conn: Connection, event: Event) -> None:
         deemed_accepted_on=row[3] or (row[4] if b["late"] else None),
         return_by=b["return_by"],
     )
-    _bump_counter(conn, f"notice:{b['on'][:4]}", b["doc_seq"])
+    counters.raise_to(conn, "doc_counters", f"notice:{b['on'][:4]}", b["doc_seq"])
 
 
 @REGISTRY.on("case.deemed_accepted")
@@ -330,7 +319,7 @@ def _accepted(conn: Connection, event: Event) -> None:
         deemed_accepted_on=b["deemed_accepted_on"],
         return_by=None,
     )
-    _bump_counter(conn, f"accept:{b['on'][:4]}", b["doc_seq"])
+    counters.raise_to(conn, "doc_counters", f"accept:{b['on'][:4]}", b["doc_seq"])
     deadlines.recompute_case(conn, load_calendar(conn), b["case_no"])
 
 
@@ -347,7 +336,7 @@ def _rejected(conn: Connection, event: Event) -> None:
         outcome_detail=canonical_json(detail),
         return_by=None,
     )
-    _bump_counter(conn, f"reject:{b['on'][:4]}", b["doc_seq"])
+    counters.raise_to(conn, "doc_counters", f"reject:{b['on'][:4]}", b["doc_seq"])
 
 
 @REGISTRY.on("case.forwarded")
@@ -631,6 +620,50 @@ def get_case(conn: Connection, case_no: str, with_timeline: bool = True) -> Case
     )
 
 
+def masked_summary(summary: CaseSummary) -> CaseSummary:
+    """A case list row as the screens show it: ID and phone numbers masked."""
+    return replace(
+        summary,
+        applicant_id_number=mask_id_number(summary.applicant_id_number),
+        applicant_phone=mask_phone(summary.applicant_phone),
+    )
+
+
+def masked(detail: CaseDetail) -> CaseDetail:
+    """The case as the screens show it: the applicant's and the agent's ID and phone numbers
+    masked (printing.masking, the one place masking lives). Timeline event bodies are left as
+    recorded: callers that print them must not print the bodies."""
+    agent = detail.agent
+    if agent is not None:
+        agent = {
+            **agent,
+            **{k: mask_id_number(agent[k]) for k in ("id_number",) if agent.get(k)},
+            **{k: mask_phone(agent[k]) for k in ("phone",) if agent.get(k)},
+        }
+    return replace(
+        detail,
+        summary=masked_summary(detail.summary),
+        applicant=replace(
+            detail.applicant,
+            # The key is made of the ID number: a display copy masks it too.
+            key=applicants.applicant_key(
+                detail.applicant.id_type, mask_id_number(detail.applicant.id_number)
+            ),
+            id_number=mask_id_number(detail.applicant.id_number),
+            phone=mask_phone(detail.applicant.phone),
+        ),
+        agent=agent,
+    )
+
+
+def show_case(desk: Desk, case_no: str, full: bool = False) -> CaseDetail:
+    """One case for display: masked, or in full for a role allowed to see the numbers."""
+    if full:
+        require(desk.user.role, "applicant.view_full")
+    detail = get_case(desk.conn, case_no)
+    return detail if full else masked(detail)
+
+
 def list_cases(
     conn: Connection,
     states: Sequence[str] | None = None,
@@ -893,15 +926,6 @@ def deem_overdue(desk: Desk) -> list[str]:
     return [d.case_no for d in due]
 
 
-def _text(value: str, field_name: str, label: str, max_len: int = 500) -> str:
-    text = " ".join(value.split())
-    if not text:
-        raise InvalidInput(field_name, f"请填写{label} / {field_name} is required")
-    if len(text) > max_len:
-        raise InvalidInput(field_name, f"{label}不超过 {max_len} 个字 / too long")
-    return check_printable(text, field=field_name, label=label)
-
-
 def _ticks_body(
     names: Mapping[str, str], ticks: Mapping[str, MaterialTick]
 ) -> list[dict[str, Any]]:
@@ -917,9 +941,7 @@ def _ticks_body(
                 "code": code,
                 "name": names[code],
                 "status": tick.status,
-                "note": check_printable(
-                    " ".join(tick.note.split())[:200], field="materials", label="材料备注"
-                ),
+                "note": check_text(tick.note, "materials", "材料备注", 200, required=False),
             }
         )
     return body
@@ -974,7 +996,7 @@ def intake(
     limit = item.committed_limit
     profile = desk.profile()
     with desk.ledger.write() as w:
-        seq = _next_counter(desk.conn, f"case:{day.isoformat()}")
+        seq = counters.next_in(desk.conn, "doc_counters", f"case:{day.isoformat()}")
         case_no = format_case_no(profile.centre_code, profile.desk_no, day, seq)
         w.append(
             "case.received",
@@ -1053,13 +1075,7 @@ def supplement(
 def authorize_override(desk: Desk, director: str, passphrase: str, reason: str) -> NoticeOverride:
     """A director at the desk types their passphrase to allow a second notice. Proven against
     their own key slot; nothing is written."""
-    from app import staff
-
-    member = staff.find(desk.conn, director)
-    if member is None or not member.active or member.role != Role.DIRECTOR:
-        raise PermissionDenied(
-            "第二次告知须由中心负责人授权 / a second notice needs the centre director"
-        )
+    member = _authoriser(desk, director)
     try:
         # The key file on disk: the director's slot may have been added after this session began.
         key = store.throttled_unlock(
@@ -1069,19 +1085,27 @@ def authorize_override(desk: Desk, director: str, passphrase: str, reason: str) 
         raise WrongPassphrase("负责人口令不正确 / the director's passphrase is wrong") from None
     if key != desk.opened.key:
         raise PermissionDenied("授权账号与本台账不符 / the account does not open this ledger")
-    return NoticeOverride(member.username, _text(reason, "override_reason", "授权理由", 200))
+    return NoticeOverride(member.username, check_text(reason, "override_reason", "授权理由", 200))
 
 
 def _check_override(desk: Desk, override: NoticeOverride) -> None:
-    """An override must name an active director: a hand-made `NoticeOverride` naming anyone
-    else (the clerk themself) is refused, whatever the screen did."""
+    """An override must name an active account allowed to authorise one: a hand-made
+    `NoticeOverride` naming anyone else (the clerk themself) is refused, whatever the screen
+    did."""
+    _authoriser(desk, override.director)
+
+
+def _authoriser(desk: Desk, username: str) -> staff.StaffMember:
+    """The active account named to authorise a second notice, if its role holds the
+    `notice.override` permission (app/permissions.py: the director)."""
     from app import staff
 
-    member = staff.find(desk.conn, override.director)
-    if member is None or not member.active or member.role != Role.DIRECTOR:
+    member = staff.find(desk.conn, username)
+    if member is None or not member.active or not allowed(member.role, "notice.override"):
         raise PermissionDenied(
             "第二次告知须由中心负责人授权 / a second notice needs the centre director"
         )
+    return member
 
 
 def issue_notice(
@@ -1135,9 +1159,9 @@ def issue_notice(
             items.append(
                 {
                     "code": x.code,
-                    "name": _text(x.name, "extra.name", "材料名称", 100),
-                    "problem": _text(x.problem, "extra.problem", "存在问题", 200),
-                    "how_to_fix": _text(x.how_to_fix, "extra.how_to_fix", "补正要求", 200),
+                    "name": check_text(x.name, "extra.name", "材料名称", 100),
+                    "problem": check_text(x.problem, "extra.problem", "存在问题", 200),
+                    "how_to_fix": check_text(x.how_to_fix, "extra.how_to_fix", "补正要求", 200),
                 }
             )
         if not items:
@@ -1150,7 +1174,7 @@ def issue_notice(
         if return_by <= day:
             raise InvalidInput("return_by", "补正期限须晚于告知日期 / return-by must be later")
         year = day.year
-        doc_seq = _next_counter(desk.conn, f"notice:{year}")
+        doc_seq = counters.next_in(desk.conn, "doc_counters", f"notice:{year}")
         notice_no = _doc_no(desk, "补正告", year, doc_seq)
         w.append(
             "case.notice_issued",
@@ -1201,7 +1225,7 @@ def accept(
             )
         deemed = detail.deemed_accepted_on
         clock_start = deemed or day
-        doc_seq = _next_counter(desk.conn, f"accept:{day.year}")
+        doc_seq = counters.next_in(desk.conn, "doc_counters", f"accept:{day.year}")
         w.append(
             "case.accepted",
             f"case/{detail.case_no}",
@@ -1223,8 +1247,8 @@ def check_rejection(reason: str, where_to_go: str) -> tuple[str, str]:
     """What a rejection notice must say, checked before anything is registered (the
     intake screen calls this first, so a refused rejection never leaves a received case)."""
     return (
-        _text(reason, "reason", "不予受理理由"),
-        _text(where_to_go, "where_to_go", "建议办理机关或途径", 200),
+        check_text(reason, "reason", "不予受理理由"),
+        check_text(where_to_go, "where_to_go", "建议办理机关或途径", 200),
     )
 
 
@@ -1241,7 +1265,7 @@ def reject(
         # no longer a 不予受理 (the case is decided on its merits, 办结 不予批准).
         detail = _record_deeming(desk, w, detail, day, "reject")
         _check_transition(detail, "reject")
-        doc_seq = _next_counter(desk.conn, f"reject:{day.year}")
+        doc_seq = counters.next_in(desk.conn, "doc_counters", f"reject:{day.year}")
         w.append(
             "case.rejected",
             f"case/{detail.case_no}",
@@ -1291,7 +1315,10 @@ def forward(
         case_no,
         "forward",
         "case.forwarded",
-        {"department": _text(department, "department", "承办部门", 60), "note": note.strip()},
+        {
+            "department": check_text(department, "department", "承办部门", 60),
+            "note": check_text(note, "note", "备注", 500, required=False),
+        },
         on,
     )
 
@@ -1317,7 +1344,7 @@ def pause(
         {
             "ordinal": len(detail.pauses) + 1,
             "kind": kind,
-            "reason": _text(reason, "reason", "特别程序事由"),
+            "reason": check_text(reason, "reason", "特别程序事由"),
         },
         on,
     )
@@ -1354,9 +1381,13 @@ def complete(
         {
             "result": result,
             "delivery": delivery,
-            "certificate_name": certificate_name.strip()[:60],
-            "certificate_no": certificate_no.strip()[:60],
-            "note": note.strip()[:500],
+            "certificate_name": check_text(
+                certificate_name, "certificate_name", "证照名称", 60, required=False
+            ),
+            "certificate_no": check_text(
+                certificate_no, "certificate_no", "证照编号", 60, required=False
+            ),
+            "note": check_text(note, "note", "备注", 500, required=False),
         },
         on,
     )
@@ -1368,7 +1399,7 @@ def withdraw(desk: Desk, case_no: str, reason: str, on: dt.date | None = None) -
         case_no,
         "withdraw",
         "case.withdrawn",
-        {"reason": _text(reason, "reason", "撤回原因")},
+        {"reason": check_text(reason, "reason", "撤回原因")},
         on,
     )
 
@@ -1415,7 +1446,7 @@ def add_note(desk: Desk, case_no: str, text: str) -> None:
     desk.ledger.append(
         "case.note_added",
         f"case/{detail.case_no}",
-        {"case_no": detail.case_no, "text": _text(text, "text", "备注")},
+        {"case_no": detail.case_no, "text": check_text(text, "text", "备注")},
         desk.user.username,
     )
 

@@ -16,9 +16,8 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from app import desk_profile, duty_records, settings
-from app.duty_records import text
 from app.errors import InvalidInput, NotFound, RuleRefused
-from app.identity import check_phone
+from app.identity import check_phone, check_text
 from app.permissions import allowed, require
 from app.projections import REGISTRY
 from db.ledger import Event
@@ -234,8 +233,8 @@ def set_profile(desk: Desk, data: CentreProfileInput) -> CentreProfile:
     body: dict[str, Any] = {
         "centre_code": code,
         "name": name,
-        "address": text(data.address, "address", "地址", 60),
-        "opening_hours": text(data.opening_hours, "opening_hours", "办公时间", 60),
+        "address": check_text(data.address, "address", "地址", 60),
+        "opening_hours": check_text(data.opening_hours, "opening_hours", "办公时间", 60),
         "supervision_phone": _check_supervision_phone(data.supervision_phone),
         "population": data.population,
         "hall_area_dm2": parse_area(data.hall_area_m2),
@@ -357,11 +356,11 @@ def record_training(
             "training_no": number,
             "username": member.username,
             "kind": kind,
-            "title": text(title, "title", "培训名称", 100),
+            "title": check_text(title, "title", "培训名称", 100),
             "on": day.isoformat(),
             "hours": hours,
             "passed": bool(passed),
-            "note": text(note, "note", "备注", 200, required=False),
+            "note": check_text(note, "note", "备注", 200, required=False),
         },
         desk.user.username,
     )
@@ -483,10 +482,10 @@ def register_equipment(
         {
             "asset_no": number,
             "kind": kind,
-            "name": text(name, "name", "设备名称", 60),
+            "name": check_text(name, "name", "设备名称", 60),
             "window_no": window_no,
-            "serial": text(serial, "serial", "编号", 60, required=False),
-            "note": text(note, "note", "备注", 200, required=False),
+            "serial": check_text(serial, "serial", "编号", 60, required=False),
+            "note": check_text(note, "note", "备注", 200, required=False),
             "on": day.isoformat(),
         },
         desk.user.username,
@@ -503,7 +502,11 @@ def set_equipment_status(desk: Desk, asset_no: str, status: str, note: str = "")
     desk.ledger.append(
         "equipment.status_changed",
         f"equipment/{asset_no}",
-        {"asset_no": asset_no, "status": status, "note": text(note, "note", "备注", 200, False)},
+        {
+            "asset_no": asset_no,
+            "status": status,
+            "note": check_text(note, "note", "备注", 200, False),
+        },
         desk.user.username,
     )
     return get_equipment(desk.conn, asset_no)
@@ -616,7 +619,9 @@ def record_inspection(
             "kind": kind,
             "on": day.isoformat(),
             "result": result,
-            "findings": text(findings, "findings", "检查情况", 500, required=result == "issues"),
+            "findings": check_text(
+                findings, "findings", "检查情况", 500, required=result == "issues"
+            ),
             "next_due": next_due.isoformat(),
         },
         desk.user.username,

@@ -14,7 +14,14 @@ from typing import Any
 from app import calendar as calendar_service
 from app import cases, catalogue, deadlines, settings, slips
 from app.applicants import NAME_CHANGE_KINDS, NameChange, NameConflict, Person
-from app.cli_common import Secrets, add_common, clock_of, emit, open_from_args, secrets_for
+from app.cli_common import (
+    add_common,
+    clock_of,
+    date_arg,
+    emit,
+    secrets_for,
+    with_desk,
+)
 from app.demo import create_demo_ledger
 from app.desk import Desk
 from app.errors import InvalidInput
@@ -26,25 +33,8 @@ from printing.forms import FORMS
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
 def _codes(text: str | None) -> list[str]:
     return [c.strip() for c in (text or "").split(",") if c.strip()]
-
-
-def _with_desk(
-    args: argparse.Namespace, work: Callable[[Desk], int], secrets: Secrets | None = None
-) -> int:
-    desk = open_from_args(args, secrets or secrets_for(args))
-    try:
-        return work(desk)
-    finally:
-        desk.close()
 
 
 # -- case ----------------------------------------------------------------------------------------
@@ -123,7 +113,7 @@ def cmd_case_intake(args: argparse.Namespace) -> int:
         emit(args, jsonable(result), text)
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_case_notice(args: argparse.Namespace) -> int:
@@ -150,7 +140,7 @@ def cmd_case_notice(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return _with_desk(args, work, secrets)
+    return with_desk(args, work, secrets)
 
 
 ACTIONS: dict[str, Callable[[argparse.Namespace, Desk], cases.CaseDetail]] = {
@@ -171,13 +161,15 @@ ACTIONS: dict[str, Callable[[argparse.Namespace, Desk], cases.CaseDetail]] = {
         a.on,
     ),
     "withdraw": lambda a, d: cases.withdraw(d, a.case_no, a.reason, a.on),
-    "show": lambda a, d: cases.get_case(d.conn, a.case_no),
+    "show": lambda a, d: cases.show_case(d, a.case_no, a.full),
 }
 
 
 def cmd_case_action(args: argparse.Namespace) -> int:
     def work(desk: Desk) -> int:
         detail = ACTIONS[args.action](args, desk)
+        if args.action != "show":  # show masks itself unless --full (app checks the role)
+            detail = cases.masked(detail)
         data = jsonable(dataclasses.replace(detail, timeline=()))
         reason = ""
         if detail.summary.due_on and detail.summary.due_provisional:
@@ -198,7 +190,7 @@ def cmd_case_action(args: argparse.Namespace) -> int:
         emit(args, data, text)
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_case_list(args: argparse.Namespace) -> int:
@@ -213,14 +205,16 @@ def cmd_case_list(args: argparse.Namespace) -> int:
                     if o.deadline
                     else ("收件超过5个工作日未告知" if o.notice_overdue else "")
                 )
-                rows.append({**jsonable(o.case), "light": light, "deadline": label})
+                rows.append(
+                    {**jsonable(cases.masked_summary(o.case)), "light": light, "deadline": label}
+                )
                 lines.append(
                     f"{o.case.case_no}  {o.case.state_label:<6} {light:<6} "
                     f"{o.case.applicant_name:<6} {o.case.item_name}  {label}"
                 )
         else:
             found = cases.list_cases(desk.conn, args.state or None, limit=args.limit)
-            rows = [jsonable(c) for c in found]
+            rows = [jsonable(cases.masked_summary(c)) for c in found]
             lines = [
                 f"{c.case_no}  {c.state_label:<6} {c.applicant_name:<6} {c.item_name}"
                 for c in found
@@ -228,7 +222,7 @@ def cmd_case_list(args: argparse.Namespace) -> int:
         emit(args, rows, "\n".join(lines) or "（无）")
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_case_search(args: argparse.Namespace) -> int:
@@ -236,7 +230,7 @@ def cmd_case_search(args: argparse.Namespace) -> int:
         found = cases.search_cases(desk.conn, args.text)
         emit(
             args,
-            [jsonable(c) for c in found],
+            [jsonable(cases.masked_summary(c)) for c in found],
             "\n".join(
                 f"{c.case_no}  {c.state_label:<6} {c.applicant_name:<6} {c.item_name}"
                 for c in found
@@ -245,7 +239,7 @@ def cmd_case_search(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_case_lapse(args: argparse.Namespace) -> int:
@@ -262,7 +256,7 @@ def cmd_case_lapse(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 # -- catalogue -----------------------------------------------------------------------------------
@@ -281,7 +275,7 @@ def _read_text(path: Path) -> str:
 
 def cmd_catalogue_import(args: argparse.Namespace) -> int:
     text = _read_text(args.file)
-    return _with_desk(args, lambda desk: _report_published(catalogue.import_text(desk, text)))
+    return with_desk(args, lambda desk: _report_published(catalogue.import_text(desk, text)))
 
 
 def _report_published(codes: list[str]) -> int:
@@ -301,7 +295,7 @@ def cmd_catalogue_export(args: argparse.Namespace) -> int:
             print(text, end="")
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_catalogue_search(args: argparse.Namespace) -> int:
@@ -327,7 +321,7 @@ def cmd_catalogue_search(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 # -- calendar -----------------------------------------------------------------------------------
@@ -341,7 +335,7 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
         print(f"已载入 {', '.join(map(str, years))} 年节假日安排；在办案件的办结期限已重新计算")
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_calendar_show(args: argparse.Namespace) -> int:
@@ -370,7 +364,7 @@ def cmd_calendar_show(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_calendar_add(args: argparse.Namespace) -> int:
@@ -385,7 +379,7 @@ def cmd_calendar_add(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 # -- settings and demo ------------------------------------------------------------------------
@@ -401,7 +395,7 @@ def cmd_settings_show(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_settings_set(args: argparse.Namespace) -> int:
@@ -410,7 +404,7 @@ def cmd_settings_set(args: argparse.Namespace) -> int:
         print(f"{args.key} = {value}")
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_print(args: argparse.Namespace) -> int:
@@ -453,7 +447,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         print(f"已生成 {args.out}（{len(pdf) // 1024} KiB）")
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -487,7 +481,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _material_args(q)
     q.add_argument("--all-received", action="store_true", help="every material handed over")
     q.add_argument("--channel", default="window", choices=sorted(cases.CHANNELS))
-    q.add_argument("--on", type=_date, help="business date for 补录 (default today)")
+    q.add_argument("--on", type=date_arg, help="business date for 补录 (default today)")
     q.add_argument(
         "--name-change",
         choices=sorted(NAME_CHANGE_KINDS),
@@ -501,14 +495,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_common(q, json_out=True)
     q.add_argument("case_no")
     q.add_argument("--extra", action="append", help="free-text item: “名称|问题|补正要求”")
-    q.add_argument("--return-by", type=_date)
+    q.add_argument("--return-by", type=date_arg)
     q.add_argument(
         "--override-by",
         help="director authorising a second notice "
         "(their passphrase: next stdin line or CLERKDESK_OVERRIDE_PASSPHRASE)",
     )
     q.add_argument("--reason", help="why a second notice is needed")
-    q.add_argument("--on", type=_date)
+    q.add_argument("--on", type=date_arg)
     q.set_defaults(func=cmd_case_notice)
 
     specs: list[tuple[str, str, Callable[[argparse.ArgumentParser], object]]] = [
@@ -559,8 +553,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         add_common(q, json_out=True)
         q.add_argument("case_no")
         extra(q)
-        if name != "show":
-            q.add_argument("--on", type=_date, help="business date for 补录 (default today)")
+        if name == "show":
+            q.add_argument(
+                "--full",
+                action="store_true",
+                help="ID and phone numbers in full (director only; masked by default)",
+            )
+        else:
+            q.add_argument("--on", type=date_arg, help="business date for 补录 (default today)")
         q.set_defaults(func=cmd_case_action, action=name)
 
     q = cs.add_parser("list", help="cases, newest first; --open for the deadline board")
@@ -610,7 +610,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.set_defaults(func=cmd_calendar_show)
     q = cal.add_parser("add-workdays", help="DATE + N working days (prints provisional when so)")
     add_common(q, json_out=True)
-    q.add_argument("date", type=_date)
+    q.add_argument("date", type=date_arg)
     q.add_argument("n", type=int)
     q.add_argument("--natural", action="store_true", help="natural days instead")
     q.set_defaults(func=cmd_calendar_add)
@@ -648,7 +648,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("demo", help="create a demo ledger (passphrases in README)")
     p.add_argument("--ledger", type=Path, required=True)
-    p.add_argument("--end", type=_date, help="last simulated day, YYYY-MM-DD (default: yesterday)")
+    p.add_argument(
+        "--end", type=date_arg, help="last simulated day, YYYY-MM-DD (default: yesterday)"
+    )
     p.set_defaults(func=cmd_demo)
 
 

@@ -4,11 +4,12 @@ printing text or JSON."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -102,6 +103,27 @@ def open_from_args(args: argparse.Namespace, secrets: Secrets) -> desk_service.D
     return desk_service.open_desk(
         args.ledger, args.user, secrets.current(args.user), clock=clock_of(args)
     )
+
+
+def with_desk(
+    args: argparse.Namespace,
+    work: Callable[[desk_service.Desk], int],
+    secrets: Secrets | None = None,
+) -> int:
+    """Open the ledger the command names, run `work` on it, close it whatever happens."""
+    desk = open_from_args(args, secrets or secrets_for(args))
+    try:
+        return work(desk)
+    finally:
+        desk.close()
+
+
+def date_arg(text: str) -> dt.date:
+    """An ISO date argument (`--on 2026-03-09`); argparse turns the error into a usage line."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def add_common(p: argparse.ArgumentParser, *, user: bool = True, json_out: bool = False) -> None:

@@ -20,7 +20,7 @@ from app import (
     special_services,
     windows,
 )
-from app.cli_common import add_common, emit, open_from_args, secrets_for
+from app.cli_common import add_common, date_arg, emit, with_desk
 from app.desk import Desk
 from app.errors import InvalidInput
 from app.jsonout import jsonable
@@ -28,21 +28,6 @@ from db.ledger import CHINA_TZ
 
 # A string: argparse._SubParsersAction is not subscriptable at run time.
 Sub: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def _with_desk(args: argparse.Namespace, work: Callable[[Desk], int]) -> int:
-    desk = open_from_args(args, secrets_for(args))
-    try:
-        return work(desk)
-    finally:
-        desk.close()
 
 
 def _yes_no(text: str) -> bool:
@@ -93,7 +78,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         emit(args, reports.as_dict(report), _report_text(report))
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 # -- consultations ---------------------------------------------------------------------------------
@@ -135,7 +120,7 @@ def cmd_consult(args: argparse.Namespace) -> int:
         emit(args, jsonable(c), f"已登记咨询 {c.consult_no}（{c.subject}）{where}")
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 # -- away ---------------------------------------------------------------------------------------
@@ -201,7 +186,7 @@ def cmd_away(args: argparse.Namespace) -> int:
             emit(args, data, "\n".join(lines))
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 # -- ratings ------------------------------------------------------------------------------------
@@ -236,7 +221,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
         emit(args, jsonable(r), _rating_text(r))
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def cmd_rating(args: argparse.Namespace) -> int:
@@ -265,7 +250,7 @@ def cmd_rating(args: argparse.Namespace) -> int:
         emit(args, jsonable(r), _rating_text(r))
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 # -- complaints ---------------------------------------------------------------------------------
@@ -305,7 +290,7 @@ def cmd_complain(args: argparse.Namespace) -> int:
         emit(args, jsonable(c), f"{c.complaint_no}  {c.state_label}  期限 {c.due_on}")
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 # -- special services ---------------------------------------------------------------------------
@@ -343,7 +328,7 @@ def cmd_service(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 # -- windows and centre ----------------------------------------------------------------------------
@@ -375,7 +360,7 @@ def cmd_window(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 def _profile_text(p: centre.CentreProfile) -> str:
@@ -446,7 +431,7 @@ def cmd_centre(args: argparse.Namespace) -> int:
         emit(args, data, _profile_text(p))
         return 0
 
-    return _with_desk(args, work)
+    return with_desk(args, work)
 
 
 # -- parser -------------------------------------------------------------------------------------
@@ -463,13 +448,13 @@ def register(sub: Sub) -> None:
     p = sub.add_parser("report", help="daily and date-range reports (JSON, CSV, XLSX)")
     rs = p.add_subparsers(dest="report_command", metavar="ACTION", required=True)
     q = _q(rs, "daily", "the end-of-day report (日报)", cmd_report)
-    q.add_argument("--date", type=_date, help="the day (default today)")
+    q.add_argument("--date", type=date_arg, help="the day (default today)")
     q = _q(rs, "range", "the report for a date range", cmd_report)
-    q.add_argument("--from", dest="start", type=_date, required=True)
-    q.add_argument("--to", dest="end", type=_date, required=True)
+    q.add_argument("--from", dest="start", type=date_arg, required=True)
+    q.add_argument("--to", dest="end", type=date_arg, required=True)
     q = _q(rs, "export", "write the range report as CSV or XLSX", cmd_report)
-    q.add_argument("--from", dest="start", type=_date, required=True)
-    q.add_argument("--to", dest="end", type=_date, required=True)
+    q.add_argument("--from", dest="start", type=date_arg, required=True)
+    q.add_argument("--to", dest="end", type=date_arg, required=True)
     target = q.add_mutually_exclusive_group(required=True)
     target.add_argument("--csv", type=Path, help="CSV file to create (UTF-8 with BOM)")
     target.add_argument("--xlsx", type=Path, help="Excel file to create")
@@ -488,7 +473,7 @@ def register(sub: Sub) -> None:
     q.add_argument("--citizen-name")
     q.add_argument("--citizen-phone")
     q.add_argument("--channel", default="in_person", choices=sorted(consultations.CHANNELS))
-    q.add_argument("--on", type=_date, help="business date for 补录")
+    q.add_argument("--on", type=date_arg, help="business date for 补录")
     q = _q(cs, "slip", "the referral slip's data", cmd_consult)
     q.add_argument("consult_no")
 
@@ -515,7 +500,7 @@ def register(sub: Sub) -> None:
                    help="GB/T 39046: 1 非常满意 … 5 非常不满意")  # fmt: skip
     q.add_argument("--channel", default="screen", choices=sorted(ratings.CHANNELS))
     q.add_argument("--comment")
-    q.add_argument("--on", type=_date)
+    q.add_argument("--on", type=date_arg)
 
     p = sub.add_parser("rating", help="bad-review follow-up and appeals")
     rt = p.add_subparsers(dest="rating_command", metavar="ACTION", required=True)
@@ -543,21 +528,21 @@ def register(sub: Sub) -> None:
     q.add_argument("--about-window", type=int)
     q.add_argument("--name", help="complainant (optional)")
     q.add_argument("--phone", help="complainant's phone (optional)")
-    q.add_argument("--on", type=_date)
+    q.add_argument("--on", type=date_arg)
     q = _q(cp, "handle", "(director) how it was handled and the result", cmd_complain)
     q.add_argument("complaint_no")
     q.add_argument("--handling", required=True)
     q.add_argument("--result", required=True)
-    q.add_argument("--on", type=_date)
+    q.add_argument("--on", type=date_arg)
     q = _q(cp, "callback", "(director) call the complainant back; closes it", cmd_complain)
     q.add_argument("complaint_no")
     q.add_argument("--note", required=True)
     q.add_argument("--satisfied", type=_yes_no, required=True)
-    q.add_argument("--on", type=_date)
+    q.add_argument("--on", type=date_arg)
     _q(cp, "list", "complaints not yet closed, overdue ones marked", cmd_complain)
 
     def service_args(q: argparse.ArgumentParser) -> None:
-        q.add_argument("--on", type=_date, help="the day of the service")
+        q.add_argument("--on", type=date_arg, help="the day of the service")
         q.add_argument("--time", help="HH:MM")
         q.add_argument("--item", help="catalogue code")
         q.add_argument("--name", help="citizen (optional)")
@@ -593,7 +578,7 @@ def register(sub: Sub) -> None:
     q.add_argument("window_no", type=int)
     q.add_argument("--primary", required=True)
     q.add_argument("--backup", required=True)
-    q.add_argument("--on", type=_date)
+    q.add_argument("--on", type=date_arg)
     q = _q(wd, "sign-in", "take your seat at a window", cmd_window)
     q.add_argument("window_no", type=int)
     q = _q(wd, "sign-out", "leave the window at the end of the shift", cmd_window)
@@ -619,10 +604,10 @@ def register(sub: Sub) -> None:
     q.add_argument("--title", required=True)
     q.add_argument("--passed", type=_yes_no, required=True)
     q.add_argument("--hours", type=int, default=0)
-    q.add_argument("--on", type=_date)
+    q.add_argument("--on", type=date_arg)
     q = _q(ce, "inspection", "record a safety inspection", cmd_centre)
     q.add_argument("--kind", required=True, choices=sorted(centre.INSPECTION_KINDS))
     q.add_argument("--result", required=True, choices=sorted(centre.INSPECTION_RESULTS))
     q.add_argument("--findings")
-    q.add_argument("--on", type=_date)
+    q.add_argument("--on", type=date_arg)
     _q(ce, "inspections", "every inspection kind with its due date", cmd_centre)

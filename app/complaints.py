@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from app import deadlines, duty_records, settings, windows
 from app.calendar import load_calendar
-from app.duty_records import text
 from app.errors import InvalidInput, NotFound, RuleRefused
+from app.identity import check_text
 from app.permissions import require
 from app.projections import REGISTRY
 from app.workdays import WorkCalendar
@@ -256,7 +256,7 @@ def register(
             "complaint_no": number,
             "on": day.isoformat(),
             "channel": channel,
-            "content": text(content, "content", "投诉内容", 1000),
+            "content": check_text(content, "content", "投诉内容", 1000),
             "complainant_name": duty_records.optional_name(complainant_name, "complainant_name"),
             "complainant_phone": duty_records.optional_phone(
                 complainant_phone, "complainant_phone"
@@ -286,8 +286,8 @@ def handle(
         f"complaint/{c.complaint_no}",
         {
             "complaint_no": c.complaint_no,
-            "handling": text(handling, "handling", "办理情况", 1000),
-            "result": text(result, "result", "处理结果", 500),
+            "handling": check_text(handling, "handling", "办理情况", 1000),
+            "result": check_text(result, "result", "处理结果", 500),
             "on": day.isoformat(),
         },
         desk.user.username,
@@ -315,7 +315,7 @@ def call_back(
         f"complaint/{c.complaint_no}",
         {
             "complaint_no": c.complaint_no,
-            "note": text(note, "note", "回访情况", 500),
+            "note": check_text(note, "note", "回访情况", 500),
             "satisfied": satisfied,
             "on": day.isoformat(),
         },

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from app import desk_profile, duty_records, windows
 from app.catalogue import get_item
-from app.duty_records import text
 from app.errors import InvalidInput, NotFound
+from app.identity import check_text
 from app.permissions import require
 from app.projections import REGISTRY
 from db.ledger import Event
@@ -112,7 +112,7 @@ def log(
     code = item_code.strip() if item_code else None
     if code:
         item_name = get_item(desk.conn, code).item.name
-    topic_text = text(topic, "topic", "咨询事项", 100, required=not code)
+    topic_text = check_text(topic, "topic", "咨询事项", 100, required=not code)
     referral_body: dict[str, Any] | None = None
     if ours and referral is not None:
         raise InvalidInput("referral", "本窗口承办的事项无需转介 / ours: no referral")
@@ -124,12 +124,14 @@ def log(
                 "department and the responsible person",
             )
         referral_body = {
-            "to": text(referral.to, "referral.to", "承办窗口（部门）", 100),
-            "responsible_person": text(
+            "to": check_text(referral.to, "referral.to", "承办窗口（部门）", 100),
+            "responsible_person": check_text(
                 referral.responsible_person, "referral.responsible_person", "责任人", 30
             ),
             "phone": duty_records.optional_phone(referral.phone, "referral.phone"),
-            "address": text(referral.address, "referral.address", "地址", 100, required=False),
+            "address": check_text(
+                referral.address, "referral.address", "地址", 100, required=False
+            ),
         }
     day = duty_records.business_date(desk, on)
     number, _ = duty_records.next_number(desk, "consultation", day)
@@ -147,8 +149,8 @@ def log(
             "item_code": code,
             "item_name": item_name,
             "topic": topic_text,
-            "question": text(question, "question", "咨询内容", 500),
-            "answer": text(answer, "answer", "答复内容", 1000),
+            "question": check_text(question, "question", "咨询内容", 500),
+            "answer": check_text(answer, "answer", "答复内容", 1000),
             "ours": bool(ours),
             "referral": referral_body,
         },

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from app.errors import InvalidInput
+from app.identity import check_text
 from app.projections import REGISTRY
 from db.ledger import ChainIdentity, Event
 from db.sqlite import Connection
@@ -54,7 +55,7 @@ def check_centre_code(raw: str) -> str:
 
 
 def check_centre_name(raw: str) -> str:
-    name = " ".join(raw.split())
+    name = check_text(raw, "centre_name", "中心名称", 60, required=False)
     if not 2 <= len(name) <= 60:
         raise InvalidInput(
             "centre_name", "中心名称应为 2 至 60 个字 / the centre name is 2-60 chars"

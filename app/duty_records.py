@@ -9,15 +9,14 @@ first consultation logged at desk 01 on 2 March 2026.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app import staff
+from app import counters, staff
 from app.desk import business_date as business_date  # one definition, re-exported
 from app.errors import InvalidInput, NotFound
-from app.identity import check_name, check_phone, check_printable
+from app.identity import check_name, check_phone
 from app.projections import REGISTRY
 from db.ledger import CHINA_TZ, Event
 from db.sqlite import Connection
@@ -51,10 +50,7 @@ def next_number(desk: Desk, record: str, day: dt.date) -> tuple[str, int]:
     """The next free number of this record kind for the day; the handler bumps the counter
     (`bump`) from the event body, so a rebuild reproduces it."""
     prefix = PREFIXES[record]
-    row = desk.conn.execute(
-        "SELECT last FROM duty_counters WHERE series = ?", (_series(prefix, day),)
-    ).fetchone()
-    seq = (int(row[0]) if row else 0) + 1
+    seq = counters.next_in(desk.conn, "duty_counters", _series(prefix, day))
     profile = desk.profile()
     return f"{prefix}-{profile.centre_code}-{profile.desk_no:02d}-{day:%Y%m%d}-{seq:04d}", seq
 
@@ -63,38 +59,10 @@ def bump(conn: Connection, number: str) -> None:
     """Called by handlers with a record number made by `next_number`."""
     prefix, _centre, _desk, day, seq = number.split("-")
     series = _series(prefix, dt.date(int(day[:4]), int(day[4:6]), int(day[6:])))
-    bump_series(conn, series, int(seq))
-
-
-def bump_series(conn: Connection, series: str, value: int) -> None:
-    """Raise a series' last number to at least `value` (never lowers it)."""
-    conn.execute(
-        "INSERT INTO duty_counters (series, last) VALUES (?, ?) "
-        "ON CONFLICT (series) DO UPDATE SET last = max(last, excluded.last)",
-        (series, value),
-    )
+    counters.raise_to(conn, "duty_counters", series, int(seq))
 
 
 # -- input checks ----------------------------------------------------------------------------
-
-
-def text(value: str, field: str, label: str, max_len: int = 500, required: bool = True) -> str:
-    """Whitespace folded; required fields may not be empty; control characters (Unicode
-    category Cc: escape sequences, NUL, DEL...) are refused — they garble the public screen,
-    the printed slips and the exported reports (XLSX cannot hold most of them)."""
-    folded = " ".join(str(value or "").split())
-    bad = next((ch for ch in folded if unicodedata.category(ch) == "Cc"), None)
-    if bad is not None:
-        raise InvalidInput(
-            field,
-            f"{label}含有不可见的控制字符（U+{ord(bad):04X}），请删除后重新输入 / "
-            f"{field} contains a control character (U+{ord(bad):04X})",
-        )
-    if required and not folded:
-        raise InvalidInput(field, f"请填写{label} / {field} is required")
-    if len(folded) > max_len:
-        raise InvalidInput(field, f"{label}不超过 {max_len} 个字 / at most {max_len} characters")
-    return check_printable(folded, field=field, label=label)  # desk duties print slips too
 
 
 def choice(value: str, options: Mapping[str, str], field: str, label: str) -> str:

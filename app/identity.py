@@ -520,6 +520,29 @@ def check_printable(text: str, *, field: str, label: str = "") -> str:
     return text
 
 
+def check_text(
+    value: str, field: str, label: str, max_len: int = 500, required: bool = True
+) -> str:
+    """Free text typed by a clerk (notes, reasons, addresses, titles): the one check every
+    free-text field of app/ goes through. Whitespace folded; a required field may not be
+    empty; control characters (Unicode category Cc: escape sequences, NUL, DEL...) are
+    refused — they garble the public screen, the printed slips and the exported reports
+    (XLSX cannot hold most of them); every character must be printable (check_printable)."""
+    folded = " ".join(str(value or "").split())
+    bad = next((ch for ch in folded if unicodedata.category(ch) == "Cc"), None)
+    if bad is not None:
+        raise InvalidInput(
+            field,
+            f"{label}含有不可见的控制字符（U+{ord(bad):04X}），请删除后重新输入 / "
+            f"{field} contains a control character (U+{ord(bad):04X})",
+        )
+    if required and not folded:
+        raise InvalidInput(field, f"请填写{label} / {field} is required")
+    if len(folded) > max_len:
+        raise InvalidInput(field, f"{label}不超过 {max_len} 个字 / at most {max_len} characters")
+    return check_printable(folded, field=field, label=label)
+
+
 def check_name(raw: str, *, field: str = "name", max_length: int = MAX_NAME_LENGTH) -> str:
     """Normalise a person's (or organisation's) name.
 

@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "calendar.load": frozenset({Role.DIRECTOR, Role.ADMIN}),
     "catalogue.edit": frozenset({Role.DIRECTOR, Role.ADMIN}),
     "case.handle": _ALL,
+    # Screens, slips and the CLI mask ID and phone numbers; the full numbers are for the
+    # director checking a record against the paper file.
+    "applicant.view_full": frozenset({Role.DIRECTOR}),
     # A second one-time notice breaks the rule; only the director may authorise it.
     "notice.override": frozenset({Role.DIRECTOR}),
     # Desk duties and supervision (app/centre.py, windows.py, away.py, ratings.py, ...).

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from app import cases, deadlines, duty_records, settings, windows
 from app.calendar import load_calendar
-from app.duty_records import text
 from app.errors import InvalidInput, NotFound, RuleRefused
+from app.identity import check_text
 from app.permissions import Role, require
 from app.projections import REGISTRY
 from app.workdays import WorkCalendar
@@ -421,7 +421,7 @@ def rate(
             "contact_ref": ref,
             "level": level,
             "channel": channel,
-            "comment": text(comment, "comment", "评价意见", 500, required=False),
+            "comment": check_text(comment, "comment", "评价意见", 500, required=False),
             "on": day.isoformat(),
             "staff": served_by,
             "window_no": window.window_no if window else None,
@@ -476,7 +476,7 @@ def followup_step(
         {
             "rating_no": rating.rating_no,
             "step": step,
-            "note": text(note, "note", f"{STEPS[step]}情况", 500),
+            "note": check_text(note, "note", f"{STEPS[step]}情况", 500),
             "satisfied": bool(satisfied) if step == "callback" else None,
             "on": day.isoformat(),
         },
@@ -503,7 +503,11 @@ def appeal(desk: Desk, rating_no: str, kind: str, reason: str) -> Rating:
     desk.ledger.append(
         "rating.appealed",
         f"rating/{rating.rating_no}",
-        {"rating_no": rating.rating_no, "kind": kind, "reason": text(reason, "reason", "申诉理由")},
+        {
+            "rating_no": rating.rating_no,
+            "kind": kind,
+            "reason": check_text(reason, "reason", "申诉理由"),
+        },
         desk.user.username,
     )
     return get_rating(desk.conn, rating.rating_no)
@@ -533,7 +537,7 @@ def decide_appeal(
         {
             "rating_no": rating.rating_no,
             "upheld": bool(upheld),
-            "note": text(note, "note", "裁定意见"),
+            "note": check_text(note, "note", "裁定意见"),
             "on": day.isoformat(),
         },
         desk.user.username,

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app import cases, duty_records
+from app import counters, duty_records
+from app.counters import COUNTER_TABLES
 from app.desk import Clock, open_desk
 from app.projections import REGISTRY
 from db import backup as db_backup
@@ -31,7 +32,6 @@ DAY_FLOOR = 5000
 #: Yearly document series continue at the next multiple of this above the backup's count.
 YEAR_STEP = 10000
 _YEAR_KINDS = ("notice", "accept", "reject")
-_TABLES = ("doc_counters", "duty_counters")
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _counters(conn: Connection) -> dict[str, dict[str, int]]:
     """Every numbered series and the last number issued in it, per counter table."""
     return {
         table: {str(r[0]): int(r[1]) for r in conn.execute(f"SELECT series, last FROM {table}")}
-        for table in _TABLES
+        for table in COUNTER_TABLES
     }
 
 
@@ -80,7 +80,8 @@ def _days(start: dt.date, end: dt.date) -> Iterable[dt.date]:
 def _jump(conn: Connection, since: dt.date, today: dt.date) -> dict[str, dict[str, int]]:
     """Floors for every series that can have been used between the backup and today."""
     current = {
-        t: {str(r[0]): int(r[1]) for r in conn.execute(f"SELECT * FROM {t}")} for t in _TABLES
+        t: {str(r[0]): int(r[1]) for r in conn.execute(f"SELECT * FROM {t}")}
+        for t in COUNTER_TABLES
     }
     doc: dict[str, int] = {}
     duty: dict[str, int] = {}
@@ -103,7 +104,7 @@ def _ahead(conn: Connection, issued: _Issued) -> dict[str, dict[str, int]]:
     mine = _counters(conn)
     return {
         table: {s: v for s, v in issued.counters[table].items() if v > mine[table].get(s, 0)}
-        for table in _TABLES
+        for table in COUNTER_TABLES
     }
 
 
@@ -183,7 +184,6 @@ def restore_desk(
 @REGISTRY.on("ledger.restored")
 def _restored(conn: Connection, event: Event) -> None:
     """Numbering continues after what the replaced ledger (or the jump) says."""
-    for series, last in event.body["doc_counters"].items():
-        cases._bump_counter(conn, series, int(last))  # the cases' own max() rule
-    for series, last in event.body["duty_counters"].items():
-        duty_records.bump_series(conn, series, int(last))
+    for table in COUNTER_TABLES:
+        for series, last in event.body[table].items():
+            counters.raise_to(conn, table, series, int(last))

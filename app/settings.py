@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.errors import InvalidInput
+from app.identity import check_text
 from app.permissions import require
 from app.projections import REGISTRY
 from db.ledger import Event, canonical_json
@@ -70,10 +71,7 @@ def check_value(key: str, value: Any) -> Any:
                 key, f"{setting.label}应在 {setting.low} 至 {setting.high} 之间 / out of range"
             )
         return number
-    text = " ".join(str(value).split())
-    if len(text) > 60:
-        raise InvalidInput(key, f"{setting.label}不超过 60 个字 / at most 60 characters")
-    return text
+    return check_text(str(value), key, setting.label, 60, required=False)
 
 
 @REGISTRY.on("settings.changed")

@@ -15,6 +15,7 @@ from app.errors import RuleRefused
 from app.identity import IdType
 from printing import data as p
 from printing.forms import Layout, render_form
+from printing.layout import fmt_date
 
 if TYPE_CHECKING:
     from app.desk import Desk
@@ -153,9 +154,7 @@ def notice_data(desk: Desk, case_no: str, ordinal: int | None = None) -> p.Notic
     item = get_item(desk.conn, detail.summary.item_code, detail.item_version).item
     notice_events = [e for e in detail.timeline if e.kind == "case.notice_issued"]
     issued = notice_events[notice.ordinal - 1]
-    notes = [
-        f"请于 {notice.return_by:%Y年%m月%d日} 前补齐上述材料，逾期未补正的，视为放弃本次申请。"
-    ]
+    notes = [f"请于 {fmt_date(notice.return_by)} 前补齐上述材料，逾期未补正的，视为放弃本次申请。"]
     if notice.override_by:
         notes.append(f"本告知书经中心负责人批准补充告知，理由：{notice.override_reason}")
     return p.NoticeData(

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from app import cases, duty_records
 from app.calendar import load_calendar
 from app.catalogue import get_item
-from app.duty_records import text
 from app.errors import InvalidInput, NotFound, RuleRefused
+from app.identity import check_text
 from app.permissions import require
 from app.projections import REGISTRY
 from db.ledger import Event
@@ -212,7 +212,7 @@ def record(
         raise InvalidInput("address", "上门服务须填写地址 / a home visit needs the address")
     code = item_code.strip() if item_code else None
     item_name = get_item(desk.conn, code).item.name if code else ""
-    outcome_text = text(outcome, "outcome", "服务结果", 500, required=False)
+    outcome_text = check_text(outcome, "outcome", "服务结果", 500, required=False)
     if outcome_text and day > today:
         raise InvalidInput("outcome", "尚未到服务日期，不能登记结果 / not yet happened")
     booked = not outcome_text and kind in ("appointment", "home_visit")
@@ -230,11 +230,11 @@ def record(
             "citizen_name": duty_records.optional_name(citizen_name, "citizen_name"),
             "citizen_phone": duty_records.optional_phone(citizen_phone, "citizen_phone"),
             "group": group,
-            "agent": text(agent, "agent", "代办（帮办）人", 30, required=False),
-            "address": text(address, "address", "地址", 120, required=False),
+            "agent": check_text(agent, "agent", "代办（帮办）人", 30, required=False),
+            "address": check_text(address, "address", "地址", 120, required=False),
             "after_hours": bool(after_hours),
             "holiday": not load_calendar(desk.conn).is_workday(day),
-            "note": text(note, "note", "备注", 200, required=False),
+            "note": check_text(note, "note", "备注", 200, required=False),
             "status": "booked" if booked else "done",
             "outcome": outcome_text,
             "case_no": _case_ref(desk, case_no),
@@ -261,7 +261,9 @@ def update(
         )
     if status == "done" and current.on > desk.today():
         raise RuleRefused("尚未到服务日期 / the service day has not come")
-    outcome_text = text(outcome, "outcome", "服务结果", 500, required=False) or current.outcome
+    outcome_text = (
+        check_text(outcome, "outcome", "服务结果", 500, required=False) or current.outcome
+    )
     desk.ledger.append(
         "special.updated",
         f"special/{current.service_no}",

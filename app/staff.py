@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.errors import InvalidInput, NotFound, RuleRefused
+from app.identity import check_text
 from app.permissions import Role, require
 from app.projections import REGISTRY
 from db import store
@@ -42,7 +43,7 @@ def check_username(raw: str) -> str:
 
 
 def check_display_name(raw: str) -> str:
-    name = " ".join(raw.split())
+    name = check_text(raw, "display_name", "姓名", 30, required=False)
     if not 1 <= len(name) <= 30:
         raise InvalidInput("display_name", "姓名应为 1 至 30 个字 / the name is 1-30 characters")
     return name

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app import centre, duty_records
-from app.duty_records import text
 from app.errors import InvalidInput, NotFound, RuleRefused
+from app.identity import check_text
 from app.permissions import require
 from app.projections import REGISTRY
 from db.ledger import Event
@@ -135,8 +135,8 @@ def define_window(desk: Desk, window_no: int, name: str = "", scope: str = "") -
         f"window/{number}",
         {
             "window_no": number,
-            "name": text(name or f"综合窗口{number}", "name", "窗口名称", 30),
-            "scope": text(scope, "scope", "受理范围", 200, required=False),
+            "name": check_text(name or f"综合窗口{number}", "name", "窗口名称", 30),
+            "scope": check_text(scope, "scope", "受理范围", 200, required=False),
         },
         desk.user.username,
     )
@@ -384,8 +384,8 @@ def set_staff_card(
         f"staff/{member.username}",
         {
             "username": member.username,
-            "unit": text(unit, "unit", "单位", 60),
-            "post": text(post, "post", "职务", 30),
+            "unit": check_text(unit, "unit", "单位", 60),
+            "post": check_text(post, "post", "职务", 30),
             "phone": duty_records.optional_phone(phone, "phone"),
             "party_member": bool(party_member),
             "photo": photo_text,

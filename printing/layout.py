@@ -239,6 +239,8 @@ def u(text: str) -> str:
 
 
 def fmt_date(d: date) -> str:
+    """A date on a printed form, `2026年3月9日` (no zero padding). The one place: the layouts
+    and the texts app/slips.py writes into a form both use it, so one slip has one style."""
     return f"{d.year}年{d.month}月{d.day}日"
 
 

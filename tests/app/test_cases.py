@@ -486,6 +486,28 @@ def test_only_a_director_with_the_right_passphrase_can_authorise(make_desk: Make
     assert event_count(desk) == before
 
 
+def test_who_may_authorise_is_the_notice_override_permission(
+    make_desk: MakeDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rule lives in app/permissions.py: granting `notice.override` to another role is
+    the one change that lets that role authorise (no role check hard-coded in cases)."""
+    from app import permissions
+
+    desk = demo_desk(make_desk)
+    monkeypatch.setitem(
+        permissions.PERMISSIONS,
+        "notice.override",
+        frozenset({permissions.Role.DIRECTOR, permissions.Role.ADMIN}),
+    )
+    override = cases.authorize_override(desk, "admin", PASSPHRASE, "负责人外出，授权管理员")
+    assert override.director == "admin"
+    monkeypatch.setitem(
+        permissions.PERMISSIONS, "notice.override", frozenset({permissions.Role.ADMIN})
+    )
+    with pytest.raises(PermissionDenied):
+        cases.authorize_override(desk, DIRECTOR, DIRECTOR_PASS, "负责人")
+
+
 def test_a_forged_override_naming_a_clerk_is_refused(make_desk: MakeDesk) -> None:
     desk = demo_desk(make_desk)
     no = new_case(desk, complete=False)

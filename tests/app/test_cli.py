@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import re
 import subprocess
@@ -10,8 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app import cli
+from app.cli_common import date_arg
 from tests.conftest import PASSPHRASE, current_clock
 
 RECOVERY = re.compile(r"([A-Z2-7]{4}(?:-[A-Z2-7]{4}){13})")
@@ -358,3 +362,19 @@ def test_installed_command_runs_without_a_display(tmp_path: Path) -> None:
         [str(exe), "--help"], capture_output=True, text=True, env=env, timeout=60
     )
     assert result.returncode == 0 and "exit codes" in result.stdout
+
+
+@given(st.dates())
+def test_a_date_argument_reads_every_iso_date(day: dt.date) -> None:
+    assert date_arg(day.isoformat()) == day
+
+
+@given(st.text(max_size=12))
+def test_a_date_argument_refuses_anything_else_with_a_usage_message(text: str) -> None:
+    try:
+        expected = dt.date.fromisoformat(text)
+    except ValueError:
+        with pytest.raises(argparse.ArgumentTypeError, match="YYYY-MM-DD"):
+            date_arg(text)
+    else:
+        assert date_arg(text) == expected

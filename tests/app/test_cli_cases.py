@@ -345,3 +345,53 @@ def test_the_demo_ends_yesterday_or_on_the_day_given(tmp_path, capsys, monkeypat
         capsys, monkeypatch, "demo", "--ledger", str(tmp_path / "x"), "--end", "2026-13-01"
     )
     assert code == 2 and "YYYY-MM-DD" in err and not (tmp_path / "x").exists()
+
+
+def test_case_show_masks_numbers_unless_a_director_asks_for_them(
+    desk_path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app import staff
+    from app.desk import open_desk
+
+    desk = open_desk(desk_path, "admin", PASSPHRASE)
+    staff.add_account(desk, "liuyang", "刘洋", "clerk", PASSPHRASE)
+    staff.add_account(desk, "zhaomin", "赵敏", "director", PASSPHRASE)
+    desk.close()
+    code, out, err = run(
+        capsys, monkeypatch, desk_path, "case", "intake", "--item", MINIMUM_ITEM,
+        "--name", "张秀英", "--id-number", "11010519491231002X", "--phone", "13800138000",
+        "--agent-name", "李明", "--agent-id-number", "510421195203030020",
+        "--agent-phone", "13800000002", "--agent-relationship", "子女",
+        "--all-received", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    case_no = json.loads(out)["case_no"]
+    full = ("11010519491231002X", "13800138000", "510421195203030020", "13800000002")
+
+    def show(user: str, *extra: str) -> tuple[int, str, str]:
+        return clerkdesk(  # type: ignore[no-any-return]
+            capsys, monkeypatch, "case", "show", case_no, *extra,
+            "--ledger", str(desk_path), "--user", user,
+        )  # fmt: skip
+
+    code, out, err = show("liuyang")
+    assert code == 0, err
+    assert "110105********002X" in out and "138****8000" in out
+    assert not any(n in out for n in full)
+    code, out, err = show("liuyang", "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["applicant"]["id_number"] == "110105********002X"
+    assert shown["agent"]["id_number"] == "510421********0020"
+    assert shown["agent"]["phone"] == "138****0002"
+    assert not any(n in out for n in full)
+
+    code, out, err = show("liuyang", "--full")
+    assert code == 4 and out == ""
+    assert "中心负责人" in err and "Traceback" not in err
+
+    code, out, err = show("zhaomin", "--full", "--json")
+    assert code == 0, err
+    assert all(n in out for n in full)
+    code, out, _ = show("zhaomin")
+    assert code == 0 and "11010519491231002X" not in out

@@ -4,6 +4,7 @@ case's own numbers, dates and people, masked where the form does not need them i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -14,6 +15,9 @@ from app.catalogue_model import ServiceItem
 from app.desk import Desk
 from app.errors import RuleRefused
 from printing.fonts import missing_glyphs
+from printing.layout import fmt_date
+from tests.app.case_helpers import at
+from tests.conftest import FakeClock
 from tests.printing.pdfcheck import barcodes, flat_text, squash
 
 MakeDesk = Callable[..., tuple[Desk, str]]
@@ -80,6 +84,23 @@ def test_notice_lists_every_missing_item_and_the_return_date(desk: Desk) -> None
         assert squash(notice.notice_no) in text
         assert "第三十二条" in text
         assert [v for _, v in barcodes(pdf)] == [cases.barcode_value(case_no)]
+
+
+def test_a_notice_writes_every_date_in_one_style(desk: Desk, clock: FakeClock) -> None:
+    # Early March: a zero-padded month (`03月`) would show next to the form's `3月`.
+    at(clock, "2026-03-02")
+    item = _item(desk)
+    ticks = {item.materials[0].code: cases.MaterialTick("received")}
+    case_no = cases.intake(desk, item.code, APPLICANT, ticks).case_no
+    notice = cases.issue_notice(desk, case_no, [])
+    for layout in ("a4", "receipt80"):
+        text = squash(flat_text(slips.slip_pdf(desk, "notice", case_no, layout)))  # type: ignore[arg-type]
+        found = re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
+        assert len(found) >= 2  # the issue date and the return-by date, at least
+        for y, m, d in found:
+            assert f"{y}年{m}月{d}日" == fmt_date(dt.date(int(y), int(m), int(d))), (y, m, d)
+        back = notice.return_by
+        assert text.count(squash(fmt_date(back))) >= 2, layout  # the notes and the form
 
 
 def test_rejection_and_completion(desk: Desk) -> None:
