@@ -20,6 +20,7 @@ FAULTS = (
     "error_500",  # an upstream failure page
     "captive_portal",  # a 200 that is somebody else's page
     "duplicate",  # the request reaches the gateway twice
+    "reorder",  # held back (the desk's connection dies), then delivered after the next one
 )
 
 Chooser = Callable[[str], str | None]
@@ -65,6 +66,7 @@ class FaultProxy:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._server: asyncio.Server | None = None
+        self._held: list[bytes] = []  # "reorder": requests that will arrive late
 
     @property
     def url(self) -> str:
@@ -128,8 +130,14 @@ class FaultProxy:
                 answer = _canned("500 Internal Server Error", "text/plain", b"upstream error")
             elif fault == "captive_portal":
                 answer = _canned("200 OK", "text/html", b"<html>Please log in to Wi-Fi</html>")
+            elif fault == "reorder":
+                self._held.append(request)
             else:
                 answer = await self._forward(request)
+                # What was held back reaches the gateway only now, after a newer request;
+                # its answer goes to nobody, as a late packet's would.
+                while self._held:
+                    await self._forward(self._held.pop(0))
                 if fault == "duplicate":
                     await self._forward(request)
                 elif fault == "drop_reply":
