@@ -16,12 +16,15 @@ FAULTS = (
     "drop_request",  # the connection dies while the desk is still sending
     "truncate_request",  # the gateway gets half a body, then the connection dies
     "drop_reply",  # the gateway commits; the desk never hears back
+    "stall_reply",  # the gateway commits; the answer never comes and the desk times out
     "truncate_reply",  # half the answer, then the connection dies
     "error_500",  # an upstream failure page
     "captive_portal",  # a 200 that is somebody else's page
     "duplicate",  # the request reaches the gateway twice
     "reorder",  # held back (the desk's connection dies), then delivered after the next one
 )
+
+STALL_LIMIT = 30.0  # seconds; far beyond any desk timeout in these tests
 
 Chooser = Callable[[str], str | None]
 
@@ -142,6 +145,11 @@ class FaultProxy:
                     await self._forward(request)
                 elif fault == "drop_reply":
                     answer = b""
+                elif fault == "stall_reply":
+                    answer = b""
+                    # Held open until the desk's own timeout makes it hang up.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(reader.read(), STALL_LIMIT)
                 elif fault == "truncate_reply":
                     answer = answer[: len(answer) // 2]
             if answer:

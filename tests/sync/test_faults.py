@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from app.desk import Desk
@@ -16,6 +18,9 @@ from sync.errors import GatewayUnreachable
 from tests.sync.conftest import FAST, GatewayProcess
 from tests.sync.fault_proxy import FAULTS, FaultProxy
 from tests.sync.helpers import assert_gateway_holds_exactly, enrolment, write_events
+
+# A desk that gives up on a silent gateway within a second, so a stalled reply costs one.
+IMPATIENT = replace(FAST, timeout=httpx.Timeout(1.0))
 
 
 def _enrol_through(desk: Desk, gateway: GatewayProcess, proxy: FaultProxy, n: int) -> None:
@@ -52,7 +57,7 @@ def test_each_fault_once_costs_a_retry_and_nothing_else(
     write_events(desk, 6)
     with FaultProxy(shared_gateway.port, _once(fault)) as proxy:
         _enrol_through(desk, shared_gateway, proxy, number)
-        result = client.sync_now(desk, policy=FAST)
+        result = client.sync_now(desk, policy=IMPATIENT)
         assert proxy.seen.faults == {fault: 1}
     assert result.acked_seq == head(desk.conn)[0]
     assert_gateway_holds_exactly(shared_gateway.database_url, desk)
@@ -68,7 +73,7 @@ def _sync_through(desk: Desk) -> None:
     """`sync_now` until it gets through: a run cut off by the network is started again."""
     for _run in range(100):
         try:
-            client.sync_now(desk, policy=FAST)
+            client.sync_now(desk, policy=IMPATIENT)
             return
         except GatewayUnreachable:
             continue
