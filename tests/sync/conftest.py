@@ -61,23 +61,27 @@ class GatewayProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
+        # A file, not a pipe nobody reads: a long soak's warnings would fill a pipe and
+        # freeze the gateway mid-write.
+        self.log = home / "gateway.log"
 
     def _env(self) -> dict[str, str]:
         return {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "gateway", "serve", "--data", str(self.home)]
-            + ["--port", str(self.port), *self.options],
-            cwd=ROOT,
-            env=self._env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "app", "gateway", "serve", "--data", str(self.home)]
+                + ["--port", str(self.port), *self.options],
+                cwd=ROOT,
+                env=self._env(),
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         with httpx.Client(timeout=1.0) as http:
             for _ in range(200):
                 if self.proc.poll() is not None:
-                    err = self.proc.stderr.read().decode() if self.proc.stderr else ""
+                    err = self.log.read_text(encoding="utf-8", errors="replace")
                     raise RuntimeError(f"gateway exited: {err}")
                 with contextlib.suppress(httpx.HTTPError):
                     if http.get(f"{self.url}/openapi.json").status_code == 200:
@@ -90,8 +94,6 @@ class GatewayProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
-        if self.proc is not None and self.proc.stderr:
-            self.proc.stderr.close()
         self.proc = None
 
     def restart(self) -> None:

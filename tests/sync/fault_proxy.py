@@ -16,11 +16,15 @@ FAULTS = (
     "drop_request",  # the connection dies while the desk is still sending
     "truncate_request",  # the gateway gets half a body, then the connection dies
     "drop_reply",  # the gateway commits; the desk never hears back
+    "stall_reply",  # the gateway commits; the answer never comes and the desk times out
     "truncate_reply",  # half the answer, then the connection dies
     "error_500",  # an upstream failure page
     "captive_portal",  # a 200 that is somebody else's page
     "duplicate",  # the request reaches the gateway twice
+    "reorder",  # held back (the desk's connection dies), then delivered after the next one
 )
+
+STALL_LIMIT = 30.0  # seconds; far beyond any desk timeout in these tests
 
 Chooser = Callable[[str], str | None]
 
@@ -65,6 +69,7 @@ class FaultProxy:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._server: asyncio.Server | None = None
+        self._held: list[bytes] = []  # "reorder": requests that will arrive late
 
     @property
     def url(self) -> str:
@@ -128,12 +133,23 @@ class FaultProxy:
                 answer = _canned("500 Internal Server Error", "text/plain", b"upstream error")
             elif fault == "captive_portal":
                 answer = _canned("200 OK", "text/html", b"<html>Please log in to Wi-Fi</html>")
+            elif fault == "reorder":
+                self._held.append(request)
             else:
                 answer = await self._forward(request)
+                # What was held back reaches the gateway only now, after a newer request;
+                # its answer goes to nobody, as a late packet's would.
+                while self._held:
+                    await self._forward(self._held.pop(0))
                 if fault == "duplicate":
                     await self._forward(request)
                 elif fault == "drop_reply":
                     answer = b""
+                elif fault == "stall_reply":
+                    answer = b""
+                    # Held open until the desk's own timeout makes it hang up.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(reader.read(), STALL_LIMIT)
                 elif fault == "truncate_reply":
                     answer = answer[: len(answer) // 2]
             if answer:
